@@ -1,0 +1,590 @@
+/* packet-teardown.c: the Wireshark side of the teardown post-dissector:
+ * fields, preferences, reading TCP's fields, per-frame records, and the
+ * tree, Info column and expert info drawn from them.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The analysis itself is teardown_state.c.  Here every frame is read once,
+ * on its first dissection, and what the state machine says about it is kept
+ * in file scope; every later dissection (tshark -2, clicks in the GUI, where
+ * TCP's fields are no longer primed) draws from that record alone.
+ */
+#include "teardown_compat.h"
+
+#include <epan/expert.h>
+#include <epan/proto_data.h>
+#include <epan/to_str.h>
+
+#include "packet-teardown.h"
+#include "teardown_state.h"
+
+/* What the state machine said about one frame, plus what it takes to print
+ * it in the numbering of the frame's own TCP tree. */
+struct teardown_record {
+    struct teardown_annotation annotation;
+    const struct teardown_stream *stream;
+    uint32_t seq_base;   /* raw minus shown sequence number */
+    uint32_t ack_base;   /* raw minus shown acknowledgement number */
+};
+
+/* TCP fields read on the first pass, by name, from the innermost TCP layer
+ * that is not quoted inside an ICMP error. */
+enum tcp_field {
+    TCP_STREAM,
+    TCP_FLAGS,
+    TCP_SEQ,
+    TCP_SEQ_RAW,
+    TCP_ACK,
+    TCP_ACK_RAW,
+    TCP_LEN,
+    TCP_SRCPORT,
+    TCP_DSTPORT,
+    TCP_HDR_LEN,
+    TCP_FIELD_COUNT
+};
+
+static const char *const tcp_field_names[TCP_FIELD_COUNT] = {
+    [TCP_STREAM]  = "tcp.stream",
+    [TCP_FLAGS]   = "tcp.flags",
+    [TCP_SEQ]     = "tcp.seq",
+    [TCP_SEQ_RAW] = "tcp.seq_raw",
+    [TCP_ACK]     = "tcp.ack",
+    [TCP_ACK_RAW] = "tcp.ack_raw",
+    [TCP_LEN]     = "tcp.len",
+    [TCP_SRCPORT] = "tcp.srcport",
+    [TCP_DSTPORT] = "tcp.dstport",
+    [TCP_HDR_LEN] = "tcp.hdr_len",
+};
+
+/* Protocols whose error messages quote a TCP header (RFC 792, RFC 4443). */
+static const char *const error_proto_names[] = { "icmp", "icmpv6" };
+
+#define TCP_MIN_HEADER_LENGTH 20
+
+static int tcp_field_ids[TCP_FIELD_COUNT];
+static int error_proto_ids[G_N_ELEMENTS(error_proto_names)];
+
+static int proto_teardown = -1;
+static dissector_handle_t teardown_handle;
+
+static int hf_step = -1;
+static int hf_role = -1;
+static int hf_initiator = -1;
+static int hf_pattern = -1;
+static int hf_fin_frame = -1;
+static int hf_ack_frame = -1;
+static int hf_retransmission = -1;
+static int hf_original_frame = -1;
+static int hf_expected_ack = -1;
+static int hf_expected_seq = -1;
+static int hf_duration = -1;
+static int hf_half_close = -1;
+static int hf_initiator_by_port = -1;
+
+static gint ett_teardown = -1;
+
+static expert_field ei_ack_beyond_fin = EI_INIT;
+static expert_field ei_ack_regressed = EI_INIT;
+static expert_field ei_seq_mismatch = EI_INIT;
+static expert_field ei_fin_seq_changed = EI_INIT;
+static expert_field ei_data_after_fin = EI_INIT;
+static expert_field ei_fin_without_ack = EI_INIT;
+static expert_field ei_fin_retransmission = EI_INIT;
+static expert_field ei_reset_during_teardown = EI_INIT;
+static expert_field ei_half_close_data = EI_INIT;
+
+static teardown_pref_bool pref_analyze = TRUE;
+static teardown_pref_bool pref_info_column = TRUE;
+
+/* tcp.stream -> struct teardown_stream, emptied with each capture file. */
+static wmem_map_t *teardown_streams;
+
+/* ---- Reading TCP's fields (first pass only) ---------------------------- */
+
+/* The layer number of the first ICMP or ICMPv6 header in the frame: any TCP
+ * layer above it is a header quoted in an error message, not a segment. */
+static int
+first_error_layer(proto_tree *tree)
+{
+    int first = G_MAXINT;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(error_proto_ids); i++) {
+        GPtrArray *items = proto_get_finfo_ptr_array(tree, error_proto_ids[i]);
+
+        for (guint j = 0; items != NULL && j < items->len; j++) {
+            field_info *fi = (field_info *)g_ptr_array_index(items, j);
+
+            first = MIN(first, fi->total_layer_num);
+        }
+    }
+    return first;
+}
+
+/* The innermost TCP header outside error messages, as its tcp.flags item. */
+static const field_info *
+segment_flags_item(proto_tree *tree)
+{
+    GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[TCP_FLAGS]);
+    const field_info *innermost = NULL;
+    int error_layer;
+
+    if (items == NULL || items->len == 0)
+        return NULL;
+    error_layer = first_error_layer(tree);
+    for (guint i = 0; i < items->len; i++) {
+        const field_info *fi = (const field_info *)g_ptr_array_index(items, i);
+
+        if (fi->total_layer_num < error_layer &&
+            (innermost == NULL || fi->total_layer_num > innermost->total_layer_num))
+            innermost = fi;
+    }
+    return innermost;
+}
+
+static bool
+read_tcp_field(proto_tree *tree, enum tcp_field field, int proto_layer, uint32_t *value)
+{
+    GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[field]);
+
+    for (guint i = 0; items != NULL && i < items->len; i++) {
+        field_info *fi = (field_info *)g_ptr_array_index(items, i);
+
+        if (fi->proto_layer_num == proto_layer) {
+            *value = fvalue_get_uinteger(TEARDOWN_FVALUE(fi));
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Fills the segment from the frame's TCP header; false when there is none
+ * that can be trusted (absent, quoted in an error, truncated, bogus). */
+static bool
+read_segment(proto_tree *tree, packet_info *pinfo, struct teardown_segment *segment,
+             uint32_t *stream_id, uint32_t *seq_base, uint32_t *ack_base)
+{
+    const field_info *flags_item = segment_flags_item(tree);
+    uint32_t values[TCP_FIELD_COUNT];
+    int order;
+
+    if (flags_item == NULL)
+        return false;
+    for (int field = 0; field < TCP_FIELD_COUNT; field++) {
+        if (!read_tcp_field(tree, (enum tcp_field)field, flags_item->proto_layer_num,
+                            &values[field]))
+            return false;
+    }
+    if (values[TCP_HDR_LEN] < TCP_MIN_HEADER_LENGTH)
+        return false;
+
+    /* Endpoint 0 is the lower of the two (address, port) pairs, so both
+     * directions agree without storing addresses. */
+    order = cmp_address(&pinfo->net_src, &pinfo->net_dst);
+    if (order == 0)
+        order = (int)values[TCP_SRCPORT] - (int)values[TCP_DSTPORT];
+
+    *stream_id = values[TCP_STREAM];
+    *seq_base = values[TCP_SEQ_RAW] - values[TCP_SEQ];
+    *ack_base = values[TCP_ACK_RAW] - values[TCP_ACK];
+    segment->frame = pinfo->num;
+    segment->endpoint = order <= 0 ? 0 : 1;
+    segment->src_port = (uint16_t)values[TCP_SRCPORT];
+    segment->dst_port = (uint16_t)values[TCP_DSTPORT];
+    segment->flags = (uint16_t)values[TCP_FLAGS];
+    segment->seq = values[TCP_SEQ_RAW];
+    segment->ack = values[TCP_ACK_RAW];
+    segment->len = values[TCP_LEN];
+    segment->time_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    return true;
+}
+
+static struct teardown_stream *
+lookup_stream(uint32_t stream_id)
+{
+    struct teardown_stream *stream = wmem_map_lookup(teardown_streams, GUINT_TO_POINTER(stream_id));
+
+    if (stream == NULL) {
+        stream = wmem_new(wmem_file_scope(), struct teardown_stream);
+        teardown_stream_init(stream);
+        wmem_map_insert(teardown_streams, GUINT_TO_POINTER(stream_id), stream);
+    }
+    return stream;
+}
+
+/* First dissection of a frame: run the state machine, keep its verdict. */
+static const struct teardown_record *
+analyze_frame(packet_info *pinfo, proto_tree *tree)
+{
+    struct teardown_segment segment;
+    struct teardown_annotation annotation;
+    struct teardown_stream *stream;
+    struct teardown_record *record;
+    uint32_t stream_id, seq_base, ack_base;
+
+    if (tree == NULL || !read_segment(tree, pinfo, &segment, &stream_id, &seq_base, &ack_base))
+        return NULL;
+    stream = lookup_stream(stream_id);
+    if (!teardown_stream_update(stream, &segment, &annotation))
+        return NULL;
+
+    record = wmem_new(wmem_file_scope(), struct teardown_record);
+    record->annotation = annotation;
+    record->stream = stream;
+    record->seq_base = seq_base;
+    record->ack_base = ack_base;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_teardown, 0, record);
+    return record;
+}
+
+/* ---- Drawing a record (every pass) ------------------------------------- */
+
+/* Sequence numbers as the frame's TCP tree shows them (relative or raw). */
+static uint32_t
+shown_seq(const struct teardown_record *record, uint32_t raw_seq)
+{
+    return raw_seq - record->seq_base;
+}
+
+static uint32_t
+shown_ack(const struct teardown_record *record, uint32_t raw_ack)
+{
+    return raw_ack - record->ack_base;
+}
+
+/* "server 10.0.0.132:22": who sent the frame, for sentences in the tree. */
+static const char *
+sender_text(const struct teardown_record *record, packet_info *pinfo)
+{
+    const struct teardown_annotation *a = &record->annotation;
+    const char *side = a->sender_side == TEARDOWN_SIDE_UNKNOWN ?
+                       "endpoint" : teardown_side_name((enum teardown_side)a->sender_side);
+    const char *address = address_to_str(pinfo->pool, &pinfo->net_src);
+    unsigned port = record->stream->endpoint[a->endpoint].port;
+
+    if (pinfo->net_src.type == AT_IPv6)
+        return wmem_strdup_printf(pinfo->pool, "%s [%s]:%u", side, address, port);
+    return wmem_strdup_printf(pinfo->pool, "%s %s:%u", side, address, port);
+}
+
+static const char *
+role_text(const struct teardown_annotation *a)
+{
+    return a->role == TEARDOWN_ROLE_ACTIVE ? "active closer" : "passive closer";
+}
+
+/* "Step 1 of 4: active closer (server 10.0.0.132:22) sends FIN, seq 169" */
+static void
+add_step_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+              const struct teardown_record *record, unsigned step)
+{
+    const struct teardown_annotation *a = &record->annotation;
+    const char *who = sender_text(record, pinfo);
+    const char *what;
+    proto_item *item;
+
+    if (step == 1 || step == 3) {
+        uint32_t fin_seq = shown_seq(record, a->seq + a->len);
+
+        if (a->len > 0)
+            what = wmem_strdup_printf(pinfo->pool, "sends %u bytes of data and FIN, FIN seq %u",
+                                      a->len, fin_seq);
+        else
+            what = wmem_strdup_printf(pinfo->pool, "sends FIN, seq %u", fin_seq);
+        if (a->retransmission)
+            what = wmem_strdup_printf(pinfo->pool, "%s again (retransmission of frame %u)",
+                                      what, a->original_frame);
+    } else {
+        what = wmem_strdup_printf(pinfo->pool, "acknowledges the FIN of frame %u (seq %u), ack %u",
+                                  a->fin_frame, shown_ack(record, a->peer_fin_seq),
+                                  shown_ack(record, a->ack));
+    }
+    item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
+                                      "Step %u of 4: %s (%s) %s", step, role_text(a), who, what);
+    proto_item_set_generated(item);
+}
+
+static void
+add_frame_item(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t frame)
+{
+    proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, frame));
+}
+
+static void
+add_flag_item(proto_tree *tree, int hf, tvbuff_t *tvb)
+{
+    proto_item_set_generated(proto_tree_add_item(tree, hf, tvb, 0, 0, ENC_NA));
+}
+
+/* One expert item per failed check, each naming the frame it relates to and
+ * the expected and seen values in the TCP tree's numbering. */
+static void
+add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info *pinfo,
+                 const struct teardown_record *record)
+{
+    const struct teardown_annotation *a = &record->annotation;
+    uint32_t seq = shown_seq(record, a->seq);
+    uint32_t ack = shown_ack(record, a->ack);
+    uint32_t own_fin = shown_seq(record, a->own_fin_seq);
+    uint32_t peer_fin = shown_ack(record, a->peer_fin_seq);
+
+    if (a->checks & (TEARDOWN_CHECK_ACK_BEYOND_FIN | TEARDOWN_CHECK_ACK_REGRESSED))
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_ack, tvb, 0, 0, peer_fin + 1));
+    if (a->checks & TEARDOWN_CHECK_SEQ_MISMATCH)
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_seq, tvb, 0, 0, own_fin + 1));
+
+    if (a->checks & TEARDOWN_CHECK_ACK_BEYOND_FIN)
+        expert_add_info_format(pinfo, item, &ei_ack_beyond_fin,
+            "ACK %u acknowledges beyond the FIN of frame %u: expected %u (FIN seq %u + 1)",
+            ack, a->peer_fin_frame, peer_fin + 1, peer_fin);
+    if (a->checks & TEARDOWN_CHECK_ACK_REGRESSED)
+        expert_add_info_format(pinfo, item, &ei_ack_regressed,
+            "Passive closer's FIN acknowledges %u, less than the %u it already acknowledged for the FIN of frame %u",
+            ack, peer_fin + 1, a->peer_fin_frame);
+    if (a->checks & TEARDOWN_CHECK_SEQ_MISMATCH)
+        expert_add_info_format(pinfo, item, &ei_seq_mismatch,
+            "Step 4 has seq %u, expected %u (the FIN of frame %u at seq %u + 1)",
+            seq, own_fin + 1, a->own_fin_frame, own_fin);
+    if (a->checks & TEARDOWN_CHECK_FIN_SEQ_CHANGED)
+        expert_add_info_format(pinfo, item, &ei_fin_seq_changed,
+            "FIN at seq %u, but this endpoint's FIN of frame %u was at seq %u",
+            shown_seq(record, a->seq + a->len), a->own_fin_frame, own_fin);
+    if (a->checks & TEARDOWN_CHECK_DATA_AFTER_FIN)
+        expert_add_info_format(pinfo, item, &ei_data_after_fin,
+            "Data up to seq %u after this endpoint's FIN of frame %u at seq %u: expected nothing beyond %u",
+            shown_seq(record, a->seq + a->len), a->own_fin_frame, own_fin, own_fin + 1);
+    if (a->checks & TEARDOWN_CHECK_FIN_WITHOUT_ACK)
+        expert_add_info_format(pinfo, item, &ei_fin_without_ack,
+            "FIN without the ACK flag: expected ACK on every segment after the first");
+    if (a->checks & TEARDOWN_CHECK_FIN_RETRANSMISSION)
+        expert_add_info_format(pinfo, item, &ei_fin_retransmission,
+            "Retransmission of the FIN of frame %u (seq %u)", a->original_frame, own_fin);
+    if (a->checks & TEARDOWN_CHECK_RESET_DURING_TEARDOWN)
+        expert_add_info_format(pinfo, item, &ei_reset_during_teardown,
+            "RST during the teardown begun by the FIN of frame %u", a->step1_frame);
+    if (a->checks & TEARDOWN_CHECK_HALF_CLOSE_DATA)
+        expert_add_info_format(pinfo, item, &ei_half_close_data,
+            "%u bytes from the passive closer after it acknowledged the FIN of frame %u (half-closed connection)",
+            a->len, a->peer_fin_frame);
+}
+
+/* "1/4", "2+3/4", or what the frame is when it carries no step. */
+static const char *
+info_text(const struct teardown_annotation *a, enum teardown_pattern pattern,
+          packet_info *pinfo)
+{
+    GString *text = g_string_new("[Teardown");
+    const char *separator = " ";
+
+    for (unsigned step = 1; step <= 4; step++) {
+        if (a->steps & (1 << step)) {
+            g_string_append_printf(text, "%s%u", separator, step);
+            separator = "+";
+        }
+    }
+    if (a->steps != 0)
+        g_string_append(text, "/4");
+    if (a->retransmission)
+        g_string_append(text, " retransmission");
+    else if (a->half_close)
+        g_string_append(text, " half-close data");
+    if (a->role != TEARDOWN_ROLE_NONE)
+        g_string_append_printf(text, ", %s", teardown_role_name((enum teardown_role)a->role));
+    if (pattern != TEARDOWN_PATTERN_NONE && a->pattern != TEARDOWN_PATTERN_NONE)
+        g_string_append_printf(text, ", %s", teardown_pattern_name(pattern));
+    g_string_append_c(text, ']');
+    return wmem_strdup(pinfo->pool, g_string_free(text, FALSE));
+}
+
+static void
+render_record(const struct teardown_record *record, tvbuff_t *tvb, packet_info *pinfo,
+              proto_tree *tree)
+{
+    const struct teardown_annotation *a = &record->annotation;
+    const struct teardown_endpoint *sender = &record->stream->endpoint[a->endpoint];
+    enum teardown_pattern pattern = (enum teardown_pattern)a->pattern;
+    bool carries_fin = (a->steps & ((1 << 1) | (1 << 3))) != 0;
+    const char *summary;
+    proto_item *item;
+    proto_tree *teardown_tree;
+
+    /* After the whole capture was read, every frame shows how it ended. */
+    if (pattern == TEARDOWN_PATTERN_NONE && PINFO_FD_VISITED(pinfo))
+        pattern = teardown_stream_final_pattern(record->stream);
+
+    summary = info_text(a, pattern, pinfo);
+    if (pref_info_column)
+        col_append_fstr(pinfo->cinfo, COL_INFO, " %s", summary);
+
+    item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(item);
+    teardown_tree = proto_item_add_subtree(item, ett_teardown);
+
+    for (unsigned step = 1; step <= 4; step++) {
+        if (a->steps & (1 << step))
+            add_step_item(teardown_tree, tvb, pinfo, record, step);
+    }
+    proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_role, tvb, 0, 0,
+        teardown_role_name((enum teardown_role)a->role)));
+    proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_initiator, tvb, 0, 0,
+        teardown_side_name((enum teardown_side)a->initiator)));
+    if (a->initiator_by_port)
+        add_flag_item(teardown_tree, hf_initiator_by_port, tvb);
+    if (pattern != TEARDOWN_PATTERN_NONE)
+        proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_pattern, tvb, 0, 0,
+            teardown_pattern_name(pattern)));
+    if (a->fin_frame != 0)
+        add_frame_item(teardown_tree, hf_fin_frame, tvb, a->fin_frame);
+    if (carries_fin && sender->ack_frame != 0)
+        add_frame_item(teardown_tree, hf_ack_frame, tvb, sender->ack_frame);
+    if (a->retransmission) {
+        add_flag_item(teardown_tree, hf_retransmission, tvb);
+        add_frame_item(teardown_tree, hf_original_frame, tvb, a->original_frame);
+    }
+    if (a->steps & (1 << 4)) {
+        nstime_t duration;
+
+        nstime_set_zero(&duration);
+        duration.secs = (time_t)(a->duration_ns / 1000000000);
+        duration.nsecs = (int)(a->duration_ns % 1000000000);
+        proto_item_set_generated(proto_tree_add_time(teardown_tree, hf_duration, tvb, 0, 0, &duration));
+    }
+    if (a->half_close)
+        add_flag_item(teardown_tree, hf_half_close, tvb);
+    add_expert_items(teardown_tree, item, tvb, pinfo, record);
+
+    proto_item_append_text(item, ": %s", summary);
+}
+
+static int
+dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    const struct teardown_record *record;
+
+    if (!pref_analyze)
+        return 0;
+    if (PINFO_FD_VISITED(pinfo))
+        record = (const struct teardown_record *)p_get_proto_data(wmem_file_scope(), pinfo,
+                                                                  proto_teardown, 0);
+    else
+        record = analyze_frame(pinfo, tree);
+    if (record == NULL)
+        return 0;
+    render_record(record, tvb, pinfo, tree);
+    return tvb_captured_length(tvb);
+}
+
+/* ---- Registration ------------------------------------------------------ */
+
+/* Without the analysis, ask for no TCP fields: none would be primed. */
+static void
+apply_wanted_fields(void)
+{
+    GArray *wanted;
+
+    if (!pref_analyze || tcp_field_ids[0] <= 0) {
+        set_postdissector_wanted_hfids(teardown_handle, NULL);
+        return;
+    }
+    wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), TCP_FIELD_COUNT + G_N_ELEMENTS(error_proto_ids));
+    g_array_append_vals(wanted, tcp_field_ids, TCP_FIELD_COUNT);
+    for (size_t i = 0; i < G_N_ELEMENTS(error_proto_ids); i++) {
+        if (error_proto_ids[i] > 0)
+            g_array_append_val(wanted, error_proto_ids[i]);
+    }
+    set_postdissector_wanted_hfids(teardown_handle, wanted);
+}
+
+void
+proto_register_teardown(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_step, { "Step", "teardown.step", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "Step of the TCP connection teardown (1-4); a FIN+ACK segment can carry two", HFILL } },
+        { &hf_role, { "Role", "teardown.role", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The sender's role: active (sent the first FIN) or passive closer", HFILL } },
+        { &hf_initiator, { "Initiator", "teardown.initiator", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Which endpoint began the teardown: client, server or unknown", HFILL } },
+        { &hf_pattern, { "Pattern", "teardown.pattern", FT_STRING, BASE_NONE, NULL, 0x0,
+          "How the connection ended: four-way, three-way, simultaneous, reset, abort, refused, incomplete", HFILL } },
+        { &hf_fin_frame, { "FIN in frame", "teardown.fin_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0, "The FIN this segment acknowledges", HFILL } },
+        { &hf_ack_frame, { "ACK in frame", "teardown.ack_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0, "The segment that acknowledges this FIN", HFILL } },
+        { &hf_retransmission, { "Retransmitted FIN", "teardown.retransmission", FT_NONE, BASE_NONE,
+          NULL, 0x0, "This endpoint already sent a FIN with this sequence number", HFILL } },
+        { &hf_original_frame, { "Original FIN in frame", "teardown.original_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0x0, "The first transmission of this FIN", HFILL } },
+        { &hf_expected_ack, { "Expected ACK", "teardown.expected_ack", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The acknowledgement number the FIN calls for (FIN seq + 1), as the TCP tree numbers it", HFILL } },
+        { &hf_expected_seq, { "Expected seq", "teardown.expected_seq", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The sequence number after the sender's own FIN (FIN seq + 1), as the TCP tree numbers it", HFILL } },
+        { &hf_duration, { "Teardown duration", "teardown.duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time from the first FIN (step 1) to this final ACK (step 4)", HFILL } },
+        { &hf_half_close, { "Half-close data", "teardown.half_close", FT_NONE, BASE_NONE, NULL, 0x0,
+          "Data from the passive closer after it acknowledged the first FIN", HFILL } },
+        { &hf_initiator_by_port, { "Client and server inferred from ports", "teardown.initiator_by_port",
+          FT_NONE, BASE_NONE, NULL, 0x0,
+          "No handshake was captured: the endpoint on a port below 1024 is taken as the server", HFILL } },
+    };
+    static gint *ett[] = { &ett_teardown };
+    /* Each check cites the part of RFC 9293 it holds the segment to. */
+    static ei_register_info ei[] = {
+        /* §3.4: an ACK acknowledges only what was sent; the FIN is the last. */
+        { &ei_ack_beyond_fin, { "teardown.ack_beyond_fin", PI_SEQUENCE, PI_WARN,
+          "ACK acknowledges beyond the FIN", EXPFILL } },
+        /* §3.10.7.4: SND.UNA only advances; an ACK may not go backwards. */
+        { &ei_ack_regressed, { "teardown.ack_regressed", PI_SEQUENCE, PI_WARN,
+          "Passive closer's FIN acknowledges less than its earlier ACK", EXPFILL } },
+        /* §3.6: after its FIN the closer's next sequence number is FIN + 1. */
+        { &ei_seq_mismatch, { "teardown.seq_mismatch", PI_SEQUENCE, PI_WARN,
+          "Final ACK's sequence number is not the active closer's FIN + 1", EXPFILL } },
+        /* §3.6: the FIN occupies one fixed place in the sequence space. */
+        { &ei_fin_seq_changed, { "teardown.fin_seq_changed", PI_SEQUENCE, PI_WARN,
+          "Second FIN from the same endpoint at another sequence number", EXPFILL } },
+        /* §3.10.7.4: nothing is sent after a FIN (the FIN is the last octet). */
+        { &ei_data_after_fin, { "teardown.data_after_fin", PI_SEQUENCE, PI_ERROR,
+          "Data after the sender's own FIN", EXPFILL } },
+        /* §3.10.7.4: once synchronized, every segment carries ACK. */
+        { &ei_fin_without_ack, { "teardown.fin_without_ack", PI_SEQUENCE, PI_WARN,
+          "FIN without the ACK flag", EXPFILL } },
+        /* §3.8.1: an unacknowledged FIN is retransmitted like data. */
+        { &ei_fin_retransmission, { "teardown.fin_retransmission", PI_SEQUENCE, PI_NOTE,
+          "FIN retransmission", EXPFILL } },
+        /* §3.10.7.4: an RST aborts the connection, here in mid-teardown. */
+        { &ei_reset_during_teardown, { "teardown.reset_during_teardown", PI_SEQUENCE, PI_WARN,
+          "RST during the teardown", EXPFILL } },
+        /* §3.6: a half-closed connection still carries data one way. */
+        { &ei_half_close_data, { "teardown.half_close_data", PI_SEQUENCE, PI_CHAT,
+          "Data from the passive closer in a half-closed connection", EXPFILL } },
+    };
+    module_t *module;
+
+    proto_teardown = proto_register_protocol("TCP Connection Teardown", "Teardown", "teardown");
+    proto_register_field_array(proto_teardown, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto_teardown), ei, array_length(ei));
+
+    module = prefs_register_protocol(proto_teardown, apply_wanted_fields);
+    prefs_register_bool_preference(module, "analyze", "Analyze TCP connection teardowns",
+        "Follow every TCP connection and annotate its FINs, the ACKs that acknowledge them and "
+        "the RST that ends it. Off, the plugin reads nothing and costs nothing.",
+        &pref_analyze);
+    prefs_register_bool_preference(module, "info_column", "Show teardown steps in the Info column",
+        "Append e.g. \"[Teardown 1/4, active]\" to the Info column of teardown frames",
+        &pref_info_column);
+
+    teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);
+    teardown_streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(),
+                                              g_direct_hash, g_direct_equal);
+}
+
+void
+proto_reg_handoff_teardown(void)
+{
+    for (int field = 0; field < TCP_FIELD_COUNT; field++)
+        tcp_field_ids[field] = proto_registrar_get_id_byname(tcp_field_names[field]);
+    for (size_t i = 0; i < G_N_ELEMENTS(error_proto_names); i++)
+        error_proto_ids[i] = proto_registrar_get_id_byname(error_proto_names[i]);
+    register_postdissector(teardown_handle);
+    apply_wanted_fields();
+}

@@ -1,0 +1,32 @@
+/* teardown_compat.h: every difference between Wireshark 4.0, 4.4 and 4.6
+ * that the plugin meets, in one place.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Feature tests rather than version numbers, so that releases in between
+ * (4.2, which Debian never shipped) take whichever form they have.
+ */
+#ifndef TEARDOWN_COMPAT_H
+#define TEARDOWN_COMPAT_H
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+
+#if __has_include(<wsutil/plugins.h>)
+#include <wsutil/plugins.h>
+#endif
+
+/* field_info.value is an embedded fvalue_t in 4.0 and a pointer from 4.4. */
+#define TEARDOWN_FVALUE(fi) \
+    _Generic((fi)->value, fvalue_t *: (fi)->value, default: &(fi)->value)
+
+/* prefs_register_bool_preference() stores through a gboolean * in 4.0 and a
+ * bool * from 4.4; CMake probes which (TEARDOWN_PREF_BOOL_IS_BOOL). */
+#ifdef TEARDOWN_PREF_BOOL_IS_BOOL
+typedef bool teardown_pref_bool;
+#else
+typedef gboolean teardown_pref_bool;
+#endif
+
+#endif /* TEARDOWN_COMPAT_H */

@@ -1,0 +1,152 @@
+/* teardown_state.h: the TCP teardown state machine, free of Wireshark types.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * One struct teardown_stream follows one TCP connection.  The caller feeds
+ * it the connection's segments one at a time, in capture order, and gets
+ * back what to say about each one (struct teardown_annotation).  Everything
+ * here is plain C99 so that it can be unit-tested and fuzzed without
+ * Wireshark; packet-teardown.c maps Wireshark's fields onto it.
+ *
+ * Sequence and acknowledgement numbers are the raw 32-bit values from the
+ * wire; all comparisons are modulo 2^32 (RFC 9293 §3.4).
+ */
+#ifndef TEARDOWN_STATE_H
+#define TEARDOWN_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* TCP header flag bits, as in the header's flags field (RFC 9293 §3.1). */
+#define TEARDOWN_TH_FIN 0x001
+#define TEARDOWN_TH_SYN 0x002
+#define TEARDOWN_TH_RST 0x004
+#define TEARDOWN_TH_ACK 0x010
+
+/* No endpoint, no frame. */
+#define TEARDOWN_NO_ENDPOINT 2
+
+enum teardown_role {
+    TEARDOWN_ROLE_NONE,
+    TEARDOWN_ROLE_ACTIVE,
+    TEARDOWN_ROLE_PASSIVE
+};
+
+/* Which side of the connection an endpoint is: the client sent the SYN. */
+enum teardown_side {
+    TEARDOWN_SIDE_UNKNOWN,
+    TEARDOWN_SIDE_CLIENT,
+    TEARDOWN_SIDE_SERVER
+};
+
+enum teardown_pattern {
+    TEARDOWN_PATTERN_NONE,
+    TEARDOWN_PATTERN_FOUR_WAY,
+    TEARDOWN_PATTERN_THREE_WAY,
+    TEARDOWN_PATTERN_SIMULTANEOUS,
+    TEARDOWN_PATTERN_RESET,
+    TEARDOWN_PATTERN_ABORT,
+    TEARDOWN_PATTERN_REFUSED,
+    TEARDOWN_PATTERN_INCOMPLETE
+};
+
+/* Seq/ack arithmetic checks, one bit each in teardown_annotation.checks. */
+enum teardown_check {
+    TEARDOWN_CHECK_ACK_BEYOND_FIN        = 1 << 0,
+    TEARDOWN_CHECK_ACK_REGRESSED         = 1 << 1,
+    TEARDOWN_CHECK_SEQ_MISMATCH          = 1 << 2,
+    TEARDOWN_CHECK_FIN_SEQ_CHANGED       = 1 << 3,
+    TEARDOWN_CHECK_DATA_AFTER_FIN        = 1 << 4,
+    TEARDOWN_CHECK_FIN_WITHOUT_ACK       = 1 << 5,
+    TEARDOWN_CHECK_FIN_RETRANSMISSION    = 1 << 6,
+    TEARDOWN_CHECK_RESET_DURING_TEARDOWN = 1 << 7,
+    TEARDOWN_CHECK_HALF_CLOSE_DATA       = 1 << 8
+};
+
+/* One TCP segment as the capture shows it. */
+struct teardown_segment {
+    uint32_t frame;     /* frame number, > 0, increasing in capture order */
+    uint8_t  endpoint;  /* 0 or 1: which endpoint sent it (caller's choice,
+                           constant for the connection) */
+    uint16_t src_port;
+    uint16_t dst_port;
+    uint16_t flags;     /* TEARDOWN_TH_* bits */
+    uint32_t seq;       /* raw */
+    uint32_t ack;       /* raw; meaningful only with TEARDOWN_TH_ACK */
+    uint32_t len;       /* payload length */
+    int64_t  time_ns;   /* capture time */
+};
+
+/* What to say about one segment.  Frame numbers are 0 where not set. */
+struct teardown_annotation {
+    uint8_t  steps;          /* bit (1 << n) for step n, 1..4 */
+    uint8_t  role;           /* enum teardown_role of the sender */
+    uint8_t  sender_side;    /* enum teardown_side of the sender */
+    uint8_t  initiator;      /* enum teardown_side of the step-1 sender */
+    uint8_t  pattern;        /* enum teardown_pattern: set where the
+                                teardown completes or an RST ends it */
+    bool     retransmission;
+    bool     half_close;
+    bool     initiator_by_port;
+    uint16_t checks;         /* enum teardown_check bits */
+    uint8_t  endpoint;       /* the sender, as in the segment */
+    uint32_t seq, ack, len;  /* the segment's own values, raw */
+    uint32_t fin_frame;      /* steps 2 and 4: the FIN acknowledged */
+    uint32_t original_frame; /* retransmissions: the FIN's first frame */
+    uint32_t own_fin_seq;    /* the sender's first FIN, if it sent one */
+    uint32_t own_fin_frame;
+    uint32_t peer_fin_seq;   /* the other endpoint's first FIN, if any */
+    uint32_t peer_fin_frame;
+    uint32_t step1_frame;    /* the stream's step-1 FIN, if any */
+    int64_t  duration_ns;    /* step 4: time since step 1 */
+};
+
+/* What one endpoint has done in the teardown. */
+struct teardown_endpoint {
+    uint32_t fin_seq;    /* sequence number its first FIN occupies */
+    uint32_t fin_frame;  /* 0: no FIN sent */
+    uint32_t ack_frame;  /* first segment that acknowledged that FIN */
+    uint16_t port;
+    uint8_t  fin_step;   /* 1 or 3 */
+};
+
+struct teardown_stream {
+    struct teardown_endpoint endpoint[2];
+    int64_t  step1_time_ns;
+    uint32_t step2_frame;
+    uint32_t step3_frame;
+    uint32_t end_frame;      /* the frame that completed or reset it */
+    uint8_t  client;         /* endpoint index, or TEARDOWN_NO_ENDPOINT */
+    uint8_t  syn_sender;     /* sender of a SYN without ACK, or none */
+    uint8_t  active;         /* step-1 sender, or TEARDOWN_NO_ENDPOINT */
+    uint8_t  initiator;      /* enum teardown_side, fixed at step 1 */
+    uint8_t  pattern;        /* enum teardown_pattern, once known */
+    bool     seen_any;       /* a segment of this stream was seen */
+    bool     synack_seen;
+    bool     established;    /* past the handshake: data or SYN+ACK seen */
+    bool     simultaneous;
+    bool     initiator_by_port;
+    bool     ended;          /* an RST ended it: annotate nothing more */
+};
+
+void teardown_stream_init(struct teardown_stream *stream);
+
+/* Feed one segment.  Fills *out and returns true when the segment is
+ * annotated (a step, a retransmitted FIN, half-close data, a failed check or
+ * the RST that ends the stream); returns false, leaving *out unspecified,
+ * otherwise.  Segments quoted inside ICMP errors, or whose TCP header was not
+ * fully captured, must not be fed: they would change the state. */
+bool teardown_stream_update(struct teardown_stream *stream,
+                            const struct teardown_segment *segment,
+                            struct teardown_annotation *out);
+
+/* The pattern the stream has ended with, once everything it will ever see has
+ * been fed: "incomplete" for a teardown that started and never completed. */
+enum teardown_pattern teardown_stream_final_pattern(const struct teardown_stream *stream);
+
+/* Words users type in display filters: "active", "three-way", "client"... */
+const char *teardown_role_name(enum teardown_role role);
+const char *teardown_side_name(enum teardown_side side);
+const char *teardown_pattern_name(enum teardown_pattern pattern);
+
+#endif /* TEARDOWN_STATE_H */

@@ -1,0 +1,602 @@
+/* test_teardown_state.c: unit tests of the teardown state machine, one
+ * scenario each, checking what is said after every segment.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Segments are written like a packet diagram:
+ *     seg(&t, CLIENT, "FA", seq, ack, len)
+ * with flags F(IN) S(YN) R(ST) A(CK); the client is endpoint 0 on port
+ * 40000, the server endpoint 1 on port 22 unless a test says otherwise.
+ */
+#include <glib.h>
+
+#include "teardown_state.h"
+
+#define CLIENT 0
+#define SERVER 1
+#define STEP(n) (1 << (n))
+#define NANOS_PER_MS INT64_C(1000000)
+
+struct trace {
+    struct teardown_stream stream;
+    struct teardown_annotation said;  /* about the last segment */
+    uint16_t port[2];
+    uint32_t frame;
+    int64_t time_ns;
+};
+
+static void
+trace_init(struct trace *t, uint16_t port0, uint16_t port1)
+{
+    teardown_stream_init(&t->stream);
+    t->port[0] = port0;
+    t->port[1] = port1;
+    t->frame = 0;
+    t->time_ns = 1700000000 * INT64_C(1000000000);
+}
+
+static uint16_t
+parse_flags(const char *flags)
+{
+    uint16_t bits = 0;
+
+    for (; *flags; flags++) {
+        switch (*flags) {
+        case 'F': bits |= TEARDOWN_TH_FIN; break;
+        case 'S': bits |= TEARDOWN_TH_SYN; break;
+        case 'R': bits |= TEARDOWN_TH_RST; break;
+        case 'A': bits |= TEARDOWN_TH_ACK; break;
+        default:  g_assert_not_reached();
+        }
+    }
+    return bits;
+}
+
+/* Feeds the next frame, 10 ms after the previous one; true if annotated. */
+static bool
+seg(struct trace *t, int from, const char *flags, uint32_t seq, uint32_t ack, uint32_t len)
+{
+    struct teardown_segment segment = {
+        .frame = ++t->frame,
+        .endpoint = (uint8_t)from,
+        .src_port = t->port[from],
+        .dst_port = t->port[from ^ 1],
+        .flags = parse_flags(flags),
+        .seq = seq,
+        .ack = ack,
+        .len = len,
+        .time_ns = (t->time_ns += 10 * NANOS_PER_MS),
+    };
+    bool annotated = teardown_stream_update(&t->stream, &segment, &t->said);
+
+    if (!annotated)
+        memset(&t->said, 0, sizeof t->said);
+    return annotated;
+}
+
+/* A client on 40000 has opened a connection to a server on 22 and both have
+ * sent data: the client's next seq is 1001 + client_data, the server's 5001
+ * + server_data. */
+static void
+open_connection(struct trace *t, uint32_t client_isn, uint32_t server_isn)
+{
+    trace_init(t, 40000, 22);
+    g_assert_false(seg(t, CLIENT, "S", client_isn, 0, 0));
+    g_assert_false(seg(t, SERVER, "SA", server_isn, client_isn + 1, 0));
+    g_assert_false(seg(t, CLIENT, "A", client_isn + 1, server_isn + 1, 0));
+    g_assert_false(seg(t, CLIENT, "A", client_isn + 1, server_isn + 1, 100));
+    g_assert_false(seg(t, SERVER, "A", server_isn + 1, client_isn + 101, 200));
+}
+
+static void
+assert_said(const struct trace *t, uint8_t steps, enum teardown_role role,
+            enum teardown_pattern pattern, uint16_t checks)
+{
+    g_assert_cmpuint(t->said.steps, ==, steps);
+    g_assert_cmpuint(t->said.role, ==, role);
+    g_assert_cmpuint(t->said.pattern, ==, pattern);
+    g_assert_cmpuint(t->said.checks, ==, checks);
+}
+
+/* The classic capture: the server closes first, the client answers its FIN
+ * with a bare ACK and sends its own FIN later. */
+static void
+test_four_way_server_closes(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);   /* client next 1101, server next 5201 */
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 6 */
+    assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_false(t.said.initiator_by_port);
+
+    g_assert_true(seg(&t, CLIENT, "A", 1101, 5202, 0));                  /* frame 7 */
+    assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 6);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(t.stream.endpoint[SERVER].ack_frame, ==, 7);
+
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));                 /* frame 8 */
+    assert_said(&t, STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+
+    g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));                  /* frame 9 */
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_FOUR_WAY, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 8);
+    g_assert_cmpint(t.said.duration_ns, ==, 30 * NANOS_PER_MS);
+    g_assert_cmpuint(t.stream.endpoint[CLIENT].ack_frame, ==, 9);
+    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_FOUR_WAY);
+}
+
+/* The client closes and the server closes at once: its FIN+ACK is steps 2
+ * and 3 in one segment. */
+static void
+test_three_way_client_closes(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
+
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
+    assert_said(&t, STEP(2) | STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 6);
+
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 7);
+}
+
+/* The FINs cross: neither acknowledges the other, both ends are active
+ * closers (RFC 9293 §3.6), step 3 comes before step 2, and the teardown
+ * completes on step 2. */
+static void
+test_simultaneous_close(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));                 /* frame 6 */
+    assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 7 */
+    assert_said(&t, STEP(3), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));                  /* frame 8 */
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 7);
+
+    g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));                  /* frame 9 */
+    assert_said(&t, STEP(2), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_SIMULTANEOUS, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 6);
+}
+
+/* A FIN that comes after step 2 and still does not cover the first FIN is
+ * no simultaneous close: its ACK went backwards. */
+static void
+test_ack_regressed_after_step2(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
+    assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    assert_said(&t, STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE,
+                TEARDOWN_CHECK_ACK_REGRESSED);
+    g_assert_cmpuint(t.said.peer_fin_seq, ==, 1101);
+    g_assert_cmpuint(t.said.peer_fin_frame, ==, 6);
+
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_FOUR_WAY, 0);
+}
+
+/* The passive closer keeps sending after acknowledging the FIN: normal, and
+ * flagged on every data segment strictly between steps 2 and 3. */
+static void
+test_half_close_data(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 500));    /* step 2 with data */
+    assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_false(t.said.half_close);
+
+    g_assert_true(seg(&t, SERVER, "A", 5701, 1102, 500));
+    assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_HALF_CLOSE_DATA);
+    g_assert_true(t.said.half_close);
+    g_assert_cmpuint(t.said.len, ==, 500);
+
+    g_assert_false(seg(&t, CLIENT, "A", 1102, 6201, 0));     /* plain ACK of data */
+    g_assert_false(seg(&t, SERVER, "A", 6201, 1102, 0));     /* no payload */
+
+    g_assert_true(seg(&t, SERVER, "FA", 6201, 1102, 300));   /* step 3 with data */
+    assert_said(&t, STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_false(t.said.half_close);
+
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 6502, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_FOUR_WAY, 0);
+}
+
+/* Data before the FIN in one segment: the FIN occupies seq + len. */
+static void
+test_fin_with_data(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 50));
+    g_assert_cmpuint(t.stream.endpoint[CLIENT].fin_seq, ==, 1151);
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1151, 0));     /* data only */
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1152, 0));
+    assert_said(&t, STEP(2) | STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_true(seg(&t, CLIENT, "A", 1152, 5202, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
+}
+
+/* A FIN sent again is no new step: it carries its original's step and
+ * links to it, and steps 2 and 4 name the first transmission. */
+static void
+test_fin_retransmission(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 6 */
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 7 */
+    assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE,
+                TEARDOWN_CHECK_FIN_RETRANSMISSION);
+    g_assert_true(t.said.retransmission);
+    g_assert_cmpuint(t.said.original_frame, ==, 6);
+
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));                 /* frame 8 */
+    assert_said(&t, STEP(2) | STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 6);
+
+    /* The merged frame again: only its FIN step; its ACK is old news. */
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));                 /* frame 9 */
+    assert_said(&t, STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE,
+                TEARDOWN_CHECK_FIN_RETRANSMISSION);
+    g_assert_cmpuint(t.said.original_frame, ==, 8);
+
+    g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));                  /* frame 10 */
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
+    g_assert_cmpuint(t.said.fin_frame, ==, 8);
+}
+
+/* Step 4 may ride on a retransmission of the step-1 FIN: its seq is then
+ * the FIN's, not FIN + 1, and that is no mismatch. */
+static void
+test_step4_on_fin_retransmission(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));     /* crossing FIN */
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));
+    assert_said(&t, STEP(1) | STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE,
+                TEARDOWN_CHECK_FIN_RETRANSMISSION);
+    g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));
+    assert_said(&t, STEP(2), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_SIMULTANEOUS, 0);
+}
+
+/* Only the first ACK covering a FIN is a step. */
+static void
+test_duplicate_acks_are_not_steps(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_true(seg(&t, CLIENT, "A", 1101, 5202, 0));
+    g_assert_false(seg(&t, CLIENT, "A", 1101, 5202, 0));
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));
+    g_assert_false(seg(&t, SERVER, "A", 5202, 1102, 0));
+}
+
+/* Sequence space wraps: a FIN at 2^32 - 1 is acknowledged by 0. */
+static void
+test_wraparound(void)
+{
+    struct trace t;
+
+    open_connection(&t, 4294967295u - 101, 4294967295u - 201);
+    /* client next seq 4294967295, server next seq 4294967295 */
+    g_assert_true(seg(&t, CLIENT, "FA", 4294967295u, 4294967295u, 0));
+    assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_true(seg(&t, SERVER, "FA", 4294967295u, 0, 0));
+    assert_said(&t, STEP(2) | STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_true(seg(&t, CLIENT, "A", 0, 0, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
+}
+
+/* An ISN of 0 and a FIN just past it. */
+static void
+test_isn_zero(void)
+{
+    struct trace t;
+
+    open_connection(&t, 0, 4294967295u);
+    /* client next 101, server next 200 (wrapped) */
+    g_assert_true(seg(&t, SERVER, "FA", 200, 101, 0));
+    g_assert_true(seg(&t, CLIENT, "FA", 101, 201, 0));
+    assert_said(&t, STEP(2) | STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_true(seg(&t, SERVER, "A", 201, 102, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
+}
+
+/* An ACK past FIN + 1 still covers it (step), and warns, on steps and on
+ * every later ACK alike. */
+static void
+test_ack_beyond_fin(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1105, 0));
+    assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE,
+                TEARDOWN_CHECK_ACK_BEYOND_FIN);
+    g_assert_cmpuint(t.said.peer_fin_seq, ==, 1101);
+    g_assert_cmpuint(t.said.ack, ==, 1105);
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1103, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_ACK_BEYOND_FIN);
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1102, 0));
+}
+
+static void
+test_seq_mismatch(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
+    g_assert_true(seg(&t, CLIENT, "A", 1110, 5202, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY,
+                TEARDOWN_CHECK_SEQ_MISMATCH);
+    g_assert_cmpuint(t.said.own_fin_seq, ==, 1101);
+    g_assert_cmpuint(t.said.seq, ==, 1110);
+}
+
+/* A second FIN elsewhere in sequence space is no step and no retransmission;
+ * acknowledgements still refer to the first. */
+static void
+test_fin_seq_changed(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 1));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_FIN_SEQ_CHANGED);
+    g_assert_cmpuint(t.said.own_fin_seq, ==, 1101);
+    g_assert_cmpuint(t.stream.endpoint[CLIENT].fin_seq, ==, 1101);
+}
+
+/* Data that ends past FIN + 1 is an error; a one-byte probe at the FIN's
+ * own place is not. */
+static void
+test_data_after_fin(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_false(seg(&t, CLIENT, "A", 1101, 5201, 1));     /* probe */
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5201, 10));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_DATA_AFTER_FIN);
+    g_assert_cmpuint(t.said.own_fin_frame, ==, 6);
+}
+
+/* A FIN without ACK is wrong once the connection is synchronized, but the
+ * first segment of a capture may be anything. */
+static void
+test_fin_without_ack(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "F", 1101, 0, 0));
+    assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_FIN_WITHOUT_ACK);
+
+    trace_init(&t, 40000, 22);
+    g_assert_true(seg(&t, CLIENT, "F", 1101, 0, 0));
+    assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+}
+
+/* An RST in mid-teardown ends it; nothing after it is annotated. */
+static void
+test_reset_during_teardown(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 100));
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1202, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_RESET,
+                TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
+    g_assert_cmpuint(t.said.step1_frame, ==, 6);
+    g_assert_false(seg(&t, CLIENT, "FA", 1101, 5201, 100));
+    g_assert_false(seg(&t, SERVER, "R", 5201, 0, 0));
+    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_RESET);
+}
+
+/* An RST whose ACK covers the FIN is still no step 2. */
+static void
+test_rst_ack_is_never_a_step(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_RESET,
+                TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+    g_assert_cmpuint(t.stream.endpoint[CLIENT].ack_frame, ==, 0);
+}
+
+static void
+test_rst_after_completion_is_not_annotated(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));
+    g_assert_false(seg(&t, SERVER, "R", 5202, 0, 0));
+    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_THREE_WAY);
+}
+
+/* An RST with no FIN before it in an established connection. */
+static void
+test_abort(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1101, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABORT, 0);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_false(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+}
+
+static void
+test_refused(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_true(seg(&t, SERVER, "RA", 0, 1001, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_REFUSED, 0);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+}
+
+/* An RST with nothing before it tells nothing: it is left alone. */
+static void
+test_lone_rst_is_not_annotated(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "R", 1000, 0, 0));
+}
+
+/* Mid-connection captures: the port below 1024 marks the server, and every
+ * annotated frame says the roles were inferred. */
+static void
+test_initiator_by_port(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 443);
+    g_assert_false(seg(&t, CLIENT, "A", 1000, 5000, 10));
+    g_assert_true(seg(&t, SERVER, "FA", 5000, 1010, 0));
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_true(t.said.initiator_by_port);
+    g_assert_true(seg(&t, CLIENT, "A", 1010, 5001, 0));
+    g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_CLIENT);
+    g_assert_true(t.said.initiator_by_port);
+
+    trace_init(&t, 40000, 50000);
+    g_assert_true(seg(&t, SERVER, "FA", 5000, 1010, 0));
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_UNKNOWN);
+    g_assert_false(t.said.initiator_by_port);
+
+    trace_init(&t, 25, 110);
+    g_assert_true(seg(&t, CLIENT, "FA", 5000, 1010, 0));
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_UNKNOWN);
+}
+
+/* Without the SYN, the SYN+ACK's receiver is the client. */
+static void
+test_client_from_syn_ack(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 50000);
+    g_assert_false(seg(&t, SERVER, "SA", 5000, 1001, 0));
+    g_assert_true(seg(&t, CLIENT, "FA", 1001, 5001, 0));
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
+    g_assert_false(t.said.initiator_by_port);
+}
+
+/* Started, never finished, no RST: only the whole capture tells. */
+static void
+test_incomplete(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_NONE);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
+    g_assert_cmpuint(t.said.pattern, ==, TEARDOWN_PATTERN_NONE);
+    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_INCOMPLETE);
+}
+
+static void
+test_bad_endpoint_is_ignored(void)
+{
+    struct trace t;
+    struct teardown_segment segment = { .frame = 1, .endpoint = 2, .flags = TEARDOWN_TH_FIN };
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(teardown_stream_update(&t.stream, &segment, &t.said));
+    g_assert_false(t.stream.seen_any);
+}
+
+static void
+test_names(void)
+{
+    g_assert_cmpstr(teardown_pattern_name(TEARDOWN_PATTERN_THREE_WAY), ==, "three-way");
+    g_assert_cmpstr(teardown_pattern_name(TEARDOWN_PATTERN_INCOMPLETE), ==, "incomplete");
+    g_assert_cmpstr(teardown_role_name(TEARDOWN_ROLE_PASSIVE), ==, "passive");
+    g_assert_cmpstr(teardown_side_name(TEARDOWN_SIDE_UNKNOWN), ==, "unknown");
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/teardown/four-way-server-closes", test_four_way_server_closes);
+    g_test_add_func("/teardown/three-way-client-closes", test_three_way_client_closes);
+    g_test_add_func("/teardown/simultaneous-close", test_simultaneous_close);
+    g_test_add_func("/teardown/ack-regressed-after-step2", test_ack_regressed_after_step2);
+    g_test_add_func("/teardown/half-close-data", test_half_close_data);
+    g_test_add_func("/teardown/fin-with-data", test_fin_with_data);
+    g_test_add_func("/teardown/fin-retransmission", test_fin_retransmission);
+    g_test_add_func("/teardown/step4-on-fin-retransmission", test_step4_on_fin_retransmission);
+    g_test_add_func("/teardown/duplicate-acks-are-not-steps", test_duplicate_acks_are_not_steps);
+    g_test_add_func("/teardown/wraparound", test_wraparound);
+    g_test_add_func("/teardown/isn-zero", test_isn_zero);
+    g_test_add_func("/teardown/ack-beyond-fin", test_ack_beyond_fin);
+    g_test_add_func("/teardown/seq-mismatch", test_seq_mismatch);
+    g_test_add_func("/teardown/fin-seq-changed", test_fin_seq_changed);
+    g_test_add_func("/teardown/data-after-fin", test_data_after_fin);
+    g_test_add_func("/teardown/fin-without-ack", test_fin_without_ack);
+    g_test_add_func("/teardown/reset-during-teardown", test_reset_during_teardown);
+    g_test_add_func("/teardown/rst-ack-is-never-a-step", test_rst_ack_is_never_a_step);
+    g_test_add_func("/teardown/rst-after-completion", test_rst_after_completion_is_not_annotated);
+    g_test_add_func("/teardown/abort", test_abort);
+    g_test_add_func("/teardown/refused", test_refused);
+    g_test_add_func("/teardown/lone-rst", test_lone_rst_is_not_annotated);
+    g_test_add_func("/teardown/initiator-by-port", test_initiator_by_port);
+    g_test_add_func("/teardown/client-from-syn-ack", test_client_from_syn_ack);
+    g_test_add_func("/teardown/incomplete", test_incomplete);
+    g_test_add_func("/teardown/bad-endpoint", test_bad_endpoint_is_ignored);
+    g_test_add_func("/teardown/names", test_names);
+    return g_test_run();
+}
