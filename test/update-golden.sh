@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# update-golden.sh: rewrite every golden file listed in test/TESTLIST from the
+# current build (keeping each file's '#' comment lines).  Read the diff and
+# check each changed value against the packets before committing it.
+# Usage: test/update-golden.sh [BUILD_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+export TZ=UTC TEARDOWN_UPDATE_GOLDEN=1
+grep -v -e '^#' -e '^[[:space:]]*$' "$here/TESTLIST" |
+while read -r name view capture passes; do
+    "$here/golden.sh" "$build/tshark-teardown" "$name" "$view" "$capture" "$passes"
+done
