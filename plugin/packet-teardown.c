@@ -367,32 +367,35 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
             a->len, a->peer_fin_frame);
 }
 
-/* "1/4", "2+3/4", or what the frame is when it carries no step. */
+/* "2+3/4, passive", "1/4 retransmission, active", "reset, passive": the
+ * frame's own verdict, the same on every pass, for the Info column and the
+ * subtree's title. */
 static const char *
-info_text(const struct teardown_annotation *a, enum teardown_pattern pattern,
-          packet_info *pinfo)
+summary_text(const struct teardown_annotation *a, packet_info *pinfo)
 {
-    GString *text = g_string_new("[Teardown");
-    const char *separator = " ";
+    wmem_strbuf_t *text = wmem_strbuf_new(pinfo->pool, "");
+    const char *separator = "";
 
     for (unsigned step = 1; step <= 4; step++) {
         if (a->steps & (1 << step)) {
-            g_string_append_printf(text, "%s%u", separator, step);
+            wmem_strbuf_append_printf(text, "%s%u", separator, step);
             separator = "+";
         }
     }
     if (a->steps != 0)
-        g_string_append(text, "/4");
-    if (a->retransmission)
-        g_string_append(text, " retransmission");
+        wmem_strbuf_append(text, "/4");
+    else if (a->pattern != TEARDOWN_PATTERN_NONE)
+        wmem_strbuf_append(text, teardown_pattern_name((enum teardown_pattern)a->pattern));
     else if (a->half_close)
-        g_string_append(text, " half-close data");
-    if (a->role != TEARDOWN_ROLE_NONE)
-        g_string_append_printf(text, ", %s", teardown_role_name((enum teardown_role)a->role));
-    if (pattern != TEARDOWN_PATTERN_NONE && a->pattern != TEARDOWN_PATTERN_NONE)
-        g_string_append_printf(text, ", %s", teardown_pattern_name(pattern));
-    g_string_append_c(text, ']');
-    return wmem_strdup(pinfo->pool, g_string_free(text, FALSE));
+        wmem_strbuf_append(text, "half-close data");
+    else
+        wmem_strbuf_append(text, "anomaly");
+    if (a->retransmission)
+        wmem_strbuf_append(text, " retransmission");
+    wmem_strbuf_append_printf(text, ", %s", teardown_role_name((enum teardown_role)a->role));
+    if (a->steps != 0 && a->pattern != TEARDOWN_PATTERN_NONE)
+        wmem_strbuf_append_printf(text, ", %s", teardown_pattern_name((enum teardown_pattern)a->pattern));
+    return wmem_strbuf_get_str(text);
 }
 
 static void
@@ -411,9 +414,9 @@ render_record(const struct teardown_record *record, tvbuff_t *tvb, packet_info *
     if (pattern == TEARDOWN_PATTERN_NONE && PINFO_FD_VISITED(pinfo))
         pattern = teardown_stream_final_pattern(record->stream);
 
-    summary = info_text(a, pattern, pinfo);
+    summary = summary_text(a, pinfo);
     if (pref_info_column)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " %s", summary);
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [Teardown %s]", summary);
 
     item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(item);

@@ -17,62 +17,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 golden="$here/golden/$name.out"
 repo=$(dirname "$here")
 
-case "$passes" in
-1) pass_opts=() ;;
-2) pass_opts=(-2) ;;
-*) echo "golden.sh: PASSES must be 1 or 2" >&2; exit 2 ;;
-esac
-
-# Flags and expert items print as their names, joined, so that a line stays
-# readable: "retransmission" rather than a column of ones.
-flag_fields=(retransmission half_close initiator_by_port)
-expert_fields=(ack_beyond_fin ack_regressed seq_mismatch fin_seq_changed data_after_fin
-               fin_without_ack fin_retransmission reset_during_teardown half_close_data)
-
-fields_view() {
-    local opts=() f
-    for f in frame.number tcp.stream teardown.step teardown.role teardown.initiator \
-             teardown.pattern teardown.fin_frame teardown.ack_frame teardown.original_frame \
-             teardown.expected_ack teardown.expected_seq teardown.duration; do
-        opts+=(-e "$f")
-    done
-    for f in "${flag_fields[@]}" "${expert_fields[@]}"; do
-        opts+=(-e "teardown.$f")
-    done
-    "$tshark_teardown" -r "$repo/$capture" "${pass_opts[@]}" -T fields -E occurrence=a "${opts[@]}" |
-    awk -F '\t' -v flags="${flag_fields[*]}" -v experts="${expert_fields[*]}" '
-        function names(first, list,    n, i, out, name) {
-            n = split(list, name, " ")
-            out = ""
-            for (i = 1; i <= n; i++)
-                if ($(first + i - 1) != "")
-                    out = out (out == "" ? "" : ",") name[i]
-            return out
-        }
-        BEGIN {
-            OFS = "\t"
-            print "frame", "stream", "step", "role", "initiator", "pattern", "fin_frame",
-                  "ack_frame", "original", "exp_ack", "exp_seq", "duration", "flags", "experts"
-            nflags = split(flags, unused, " ")
-        }
-        {
-            print $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                  names(13, flags), names(13 + nflags, experts)
-        }'
-}
-
-tree_view() {
-    "$tshark_teardown" -r "$repo/$capture" "${pass_opts[@]}" -Y teardown -V -O teardown |
-    awk '
-        /^Frame [0-9]+:/     { frame = $1 " " $2; next }
-        /^\[?TCP Connection Teardown/ { print frame; inside = 1; print; next }
-        /^[^ ]/ || /^$/      { inside = 0; next }
-        inside               { print }'
-}
+. "$here/views.sh"
+pass_options "$passes" >/dev/null
 
 case "$view" in
-fields) actual=$(fields_view) ;;
-tree)   actual=$(tree_view) ;;
+fields) actual=$(fields_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
+tree)   actual=$(tree_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 *) echo "golden.sh: VIEW must be fields or tree" >&2; exit 2 ;;
 esac
 

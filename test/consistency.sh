@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# consistency.sh: a capture's annotations do not depend on how often or in
+# which order frames are dissected (the specification's "Consistency").
+#   - one pass and two passes agree on every frame, except what only a second
+#     pass can know: links to later frames (ack_frame) and the final pattern
+#     on frames other than the one that completes or ends the teardown;
+#   - a second pass that shows only the later half of the frames (as the GUI
+#     does when a filter hides the rest) says the same about them as a full one.
+# Usage: consistency.sh TSHARK_TEARDOWN CAPTURE
+set -euo pipefail
+tshark_teardown=$1 capture=$2
+. "$(dirname "$0")/views.sh"
+
+one=$(fields_view "$tshark_teardown" "$capture" 1)
+two=$(fields_view "$tshark_teardown" "$capture" 2)
+
+# Columns: 6 pattern, 8 ack_frame.
+without_late_knowledge() { awk -F '\t' -v OFS='\t' 'NR > 1 { $6 = ""; $8 = "" } { print }'; }
+if ! diff -u <(printf '%s\n' "$one" | without_late_knowledge) \
+             <(printf '%s\n' "$two" | without_late_knowledge); then
+    echo "consistency: one pass and two passes disagree on $capture" >&2
+    exit 1
+fi
+if ! diff -u <(printf '%s\n' "$one" | awk -F '\t' 'NR > 1 && $6 != "" { print $1, $6 }') \
+             <(paste <(printf '%s\n' "$one" | cut -f6) <(printf '%s\n' "$two" | cut -f1,6) |
+               awk -F '\t' 'NR > 1 && $1 != "" { print $2, $3 }'); then
+    echo "consistency: a pattern known in one pass changed in the second ($capture)" >&2
+    exit 1
+fi
+
+frames=$(printf '%s\n' "$two" | tail -n +2 | wc -l)
+half=$(( frames / 2 ))
+late=$(fields_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
+if ! diff -u <(printf '%s\n' "$two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
+             <(printf '%s\n' "$late"); then
+    echo "consistency: frames after $half differ when the others are filtered out ($capture)" >&2
+    exit 1
+fi
+echo "consistency: $capture: $frames frames agree in one pass, two passes and a filtered second pass"

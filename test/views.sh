@@ -1,0 +1,65 @@
+# views.sh: how tests look at the plugin's output; sourced by golden.sh and
+# consistency.sh.
+#   fields_view TSHARK_TEARDOWN CAPTURE PASSES [tshark options...]
+#       one tab-separated line per frame with every teardown field; flags and
+#       expert items print as their names, joined, e.g. "retransmission".
+#   tree_view TSHARK_TEARDOWN CAPTURE PASSES [tshark options...]
+#       the teardown subtree (steps in words, expert messages) of every
+#       annotated frame.
+# PASSES is 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
+
+teardown_flag_fields=(retransmission half_close initiator_by_port)
+teardown_expert_fields=(ack_beyond_fin ack_regressed seq_mismatch fin_seq_changed data_after_fin
+                        fin_without_ack fin_retransmission reset_during_teardown half_close_data)
+
+pass_options() {
+    case "$1" in
+    1) ;;
+    2) echo "-2" ;;
+    *) echo "PASSES must be 1 or 2, not '$1'" >&2; return 2 ;;
+    esac
+}
+
+fields_view() {
+    local tshark_teardown=$1 capture=$2 passes=$3 opts=() f
+    shift 3
+    for f in frame.number tcp.stream teardown.step teardown.role teardown.initiator \
+             teardown.pattern teardown.fin_frame teardown.ack_frame teardown.original_frame \
+             teardown.expected_ack teardown.expected_seq teardown.duration; do
+        opts+=(-e "$f")
+    done
+    for f in "${teardown_flag_fields[@]}" "${teardown_expert_fields[@]}"; do
+        opts+=(-e "teardown.$f")
+    done
+    "$tshark_teardown" -r "$capture" $(pass_options "$passes") "$@" -T fields -E occurrence=a "${opts[@]}" |
+    awk -F '\t' -v flags="${teardown_flag_fields[*]}" -v experts="${teardown_expert_fields[*]}" '
+        function names(first, list,    n, i, out, name) {
+            n = split(list, name, " ")
+            out = ""
+            for (i = 1; i <= n; i++)
+                if ($(first + i - 1) != "")
+                    out = out (out == "" ? "" : ",") name[i]
+            return out
+        }
+        BEGIN {
+            OFS = "\t"
+            print "frame", "stream", "step", "role", "initiator", "pattern", "fin_frame",
+                  "ack_frame", "original", "exp_ack", "exp_seq", "duration", "flags", "experts"
+            nflags = split(flags, unused, " ")
+        }
+        {
+            print $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                  names(13, flags), names(13 + nflags, experts)
+        }'
+}
+
+tree_view() {
+    local tshark_teardown=$1 capture=$2 passes=$3
+    shift 3
+    "$tshark_teardown" -r "$capture" $(pass_options "$passes") "$@" -Y teardown -V -O teardown |
+    awk '
+        /^Frame [0-9]+:/                { frame = $1 " " $2; next }
+        /^\[?TCP Connection Teardown/   { print frame; inside = 1; print; next }
+        /^[^ ]/ || /^$/                 { inside = 0; next }
+        inside                          { print }'
+}
