@@ -165,13 +165,21 @@ read_segment(proto_tree *tree, packet_info *pinfo, struct teardown_segment *segm
 {
     const field_info *flags_item = segment_flags_item(tree);
     uint32_t values[TCP_FIELD_COUNT];
+    bool present[TCP_FIELD_COUNT];
     int order;
 
     if (flags_item == NULL)
         return false;
+    for (int field = 0; field < TCP_FIELD_COUNT; field++)
+        present[field] = read_tcp_field(tree, (enum tcp_field)field,
+                                        flags_item->proto_layer_num, &values[field]);
+    /* Without the ACK flag the acknowledgement number means nothing. */
+    if (!(values[TCP_FLAGS] & TEARDOWN_TH_ACK)) {
+        values[TCP_ACK] = values[TCP_ACK_RAW] = 0;
+        present[TCP_ACK] = present[TCP_ACK_RAW] = true;
+    }
     for (int field = 0; field < TCP_FIELD_COUNT; field++) {
-        if (!read_tcp_field(tree, (enum tcp_field)field, flags_item->proto_layer_num,
-                            &values[field]))
+        if (!present[field])
             return false;
     }
     if (values[TCP_HDR_LEN] < TCP_MIN_HEADER_LENGTH)

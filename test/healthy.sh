@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# healthy.sh: a capture of well-behaved TCP stacks raises none of the
+# plugin's warnings or errors (notes and chats, such as half-close data, are
+# allowed), and the plugin annotates at least one frame in it.
+# Usage: healthy.sh TSHARK_TEARDOWN CAPTURE
+set -euo pipefail
+tshark_teardown=$1 capture=$2
+complaints="teardown.ack_beyond_fin || teardown.ack_regressed || teardown.seq_mismatch ||
+            teardown.fin_seq_changed || teardown.data_after_fin || teardown.fin_without_ack ||
+            teardown.reset_during_teardown"
+
+annotated=$("$tshark_teardown" -r "$capture" -2 -Y teardown -T fields -e frame.number | wc -l)
+flagged=$("$tshark_teardown" -r "$capture" -2 -Y "$complaints" -T fields -e frame.number -e _ws.expert.message)
+if [ -n "$flagged" ]; then
+    echo "healthy: $capture raises warnings or errors on:" >&2
+    printf '%s\n' "$flagged" >&2
+    exit 1
+fi
+[ "$annotated" -gt 0 ] || { echo "healthy: nothing annotated in $capture" >&2; exit 1; }
+echo "healthy: $capture: $annotated annotated frames, no warning or error"
