@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# preferences.sh: the Info column shows each step unless teardown.info_column
+# is off, and teardown.analyze off turns the whole analysis off.
+# Usage: preferences.sh TSHARK_TEARDOWN CAPTURE   (a three-way close: steps on frames 8, 9, 10)
+set -euo pipefail
+tshark_teardown=$1 capture=$2
+fail() { echo "preferences: $*" >&2; exit 1; }
+
+info=$("$tshark_teardown" -r "$capture" -Y teardown -T psml | grep -o '\[Teardown [^]]*\]' || true)
+expected=$'[Teardown 1/4, active]\n[Teardown 2+3/4, passive]\n[Teardown 4/4, active, three-way]'
+[ "$info" = "$expected" ] || fail "Info column says '$info', expected '$expected'"
+
+quiet=$("$tshark_teardown" -r "$capture" -o teardown.info_column:FALSE -Y teardown -T psml)
+! grep -q '\[Teardown' <<<"$quiet" || fail "teardown.info_column:FALSE still writes the Info column"
+steps=$("$tshark_teardown" -r "$capture" -o teardown.info_column:FALSE -T fields -e teardown.step | grep -c . || true)
+[ "$steps" = 3 ] || fail "teardown.info_column:FALSE changed the fields ($steps frames with steps, expected 3)"
+
+off=$("$tshark_teardown" -r "$capture" -o teardown.analyze:FALSE -Y teardown -T fields -e frame.number)
+[ -z "$off" ] || fail "teardown.analyze:FALSE still annotates frames $off"
+echo "preferences: Info column text, info_column off, analyze off all as expected"
