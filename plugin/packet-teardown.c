@@ -13,7 +13,9 @@
 
 #include <epan/expert.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <epan/to_str.h>
+#include <wsutil/wmem/wmem_array.h>
 
 #include "packet-teardown.h"
 #include "teardown_state.h"
@@ -65,6 +67,7 @@ static int tcp_field_ids[TCP_FIELD_COUNT];
 static int error_proto_ids[G_N_ELEMENTS(error_proto_names)];
 
 static int proto_teardown = -1;
+static int teardown_tap = -1;
 static dissector_handle_t teardown_handle;
 
 static int hf_step = -1;
@@ -80,8 +83,15 @@ static int hf_expected_seq = -1;
 static int hf_duration = -1;
 static int hf_half_close = -1;
 static int hf_initiator_by_port = -1;
+static int hf_segments = -1;
+static int hf_states = -1;
+static int hf_state_client = -1;
+static int hf_state_server = -1;
+static int hf_state_sender = -1;
+static int hf_state_receiver = -1;
 
 static gint ett_teardown = -1;
+static gint ett_states = -1;
 
 static expert_field ei_ack_beyond_fin = EI_INIT;
 static expert_field ei_ack_regressed = EI_INIT;
@@ -98,6 +108,10 @@ static teardown_pref_bool pref_info_column = TRUE;
 
 /* tcp.stream -> struct teardown_stream, emptied with each capture file. */
 static wmem_map_t *teardown_streams;
+
+/* The frames that opened a stream, in increasing order: the statistics count
+ * open streams on every pass, but only the first pass can tell them. */
+static wmem_array_t *stream_first_frames;
 
 /* ---- Reading TCP's fields (first pass only) ---------------------------- */
 
@@ -207,7 +221,7 @@ read_segment(proto_tree *tree, packet_info *pinfo, struct teardown_segment *segm
 }
 
 static struct teardown_stream *
-lookup_stream(uint32_t stream_id)
+lookup_stream(uint32_t stream_id, uint32_t frame)
 {
     struct teardown_stream *stream = wmem_map_lookup(teardown_streams, GUINT_TO_POINTER(stream_id));
 
@@ -215,8 +229,24 @@ lookup_stream(uint32_t stream_id)
         stream = wmem_new(wmem_file_scope(), struct teardown_stream);
         teardown_stream_init(stream);
         wmem_map_insert(teardown_streams, GUINT_TO_POINTER(stream_id), stream);
+        wmem_array_append_one(stream_first_frames, frame);
     }
     return stream;
+}
+
+static int
+compare_frames(const void *a, const void *b)
+{
+    uint32_t frame_a = *(const uint32_t *)a, frame_b = *(const uint32_t *)b;
+
+    return frame_a < frame_b ? -1 : frame_a > frame_b;
+}
+
+static bool
+opens_stream(uint32_t frame)
+{
+    return bsearch(&frame, wmem_array_get_raw(stream_first_frames),
+                   wmem_array_get_count(stream_first_frames), sizeof frame, compare_frames) != NULL;
 }
 
 /* First dissection of a frame: run the state machine, keep its verdict. */
@@ -231,7 +261,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
 
     if (tree == NULL || !read_segment(tree, pinfo, &segment, &stream_id, &seq_base, &ack_base))
         return NULL;
-    stream = lookup_stream(stream_id);
+    stream = lookup_stream(stream_id, segment.frame);
     if (!teardown_stream_update(stream, &segment, &annotation))
         return NULL;
 
@@ -259,19 +289,44 @@ shown_ack(const struct teardown_record *record, uint32_t raw_ack)
     return raw_ack - record->ack_base;
 }
 
-/* "server 10.0.0.132:22": who sent the frame, for sentences in the tree. */
+/* "10.0.0.132:22" or "[2001:db8::1]:22" for one endpoint of the frame. */
+static const char *
+endpoint_address(const struct teardown_record *record, packet_info *pinfo, uint8_t endpoint)
+{
+    const address *addr = endpoint == record->annotation.endpoint ? &pinfo->net_src : &pinfo->net_dst;
+    const char *text = address_to_str(pinfo->pool, addr);
+    unsigned port = record->stream->endpoint[endpoint].port;
+
+    if (addr->type == AT_IPv6)
+        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", text, port);
+    return wmem_strdup_printf(pinfo->pool, "%s:%u", text, port);
+}
+
+static enum teardown_side
+endpoint_side(const struct teardown_record *record, uint8_t endpoint)
+{
+    const struct teardown_annotation *a = &record->annotation;
+
+    if (endpoint == a->endpoint || a->sender_side == TEARDOWN_SIDE_UNKNOWN)
+        return (enum teardown_side)a->sender_side;
+    return a->sender_side == TEARDOWN_SIDE_CLIENT ? TEARDOWN_SIDE_SERVER : TEARDOWN_SIDE_CLIENT;
+}
+
+/* "server 10.0.0.132:22", or "endpoint 10.0.0.132:22" when sides are unknown. */
+static const char *
+endpoint_text(const struct teardown_record *record, packet_info *pinfo, uint8_t endpoint)
+{
+    enum teardown_side side = endpoint_side(record, endpoint);
+
+    return wmem_strdup_printf(pinfo->pool, "%s %s",
+                              side == TEARDOWN_SIDE_UNKNOWN ? "endpoint" : teardown_side_name(side),
+                              endpoint_address(record, pinfo, endpoint));
+}
+
 static const char *
 sender_text(const struct teardown_record *record, packet_info *pinfo)
 {
-    const struct teardown_annotation *a = &record->annotation;
-    const char *side = a->sender_side == TEARDOWN_SIDE_UNKNOWN ?
-                       "endpoint" : teardown_side_name((enum teardown_side)a->sender_side);
-    const char *address = address_to_str(pinfo->pool, &pinfo->net_src);
-    unsigned port = record->stream->endpoint[a->endpoint].port;
-
-    if (pinfo->net_src.type == AT_IPv6)
-        return wmem_strdup_printf(pinfo->pool, "%s [%s]:%u", side, address, port);
-    return wmem_strdup_printf(pinfo->pool, "%s %s:%u", side, address, port);
+    return endpoint_text(record, pinfo, record->annotation.endpoint);
 }
 
 static const char *
@@ -321,6 +376,72 @@ static void
 add_flag_item(proto_tree *tree, int hf, tvbuff_t *tvb)
 {
     proto_item_set_generated(proto_tree_add_item(tree, hf, tvb, 0, 0, ENC_NA));
+}
+
+static void
+add_state_field(proto_tree *tree, int hf, tvbuff_t *tvb, uint8_t state)
+{
+    proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0,
+        teardown_tcp_state_name((enum teardown_tcp_state)state)));
+}
+
+/* "server FIN-WAIT-1 -> FIN-WAIT-2, client CLOSE-WAIT": each endpoint's
+ * state once this segment is sent and received, the closer named first. */
+static void
+add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+                const struct teardown_record *record)
+{
+    const struct teardown_annotation *a = &record->annotation;
+    uint8_t first = record->stream->active != TEARDOWN_NO_ENDPOINT ? record->stream->active : a->endpoint;
+    wmem_strbuf_t *text = wmem_strbuf_new(pinfo->pool, "");
+    proto_item *item;
+    proto_tree *states_tree;
+
+    for (uint8_t i = 0; i < 2; i++) {
+        uint8_t endpoint = first ^ i;
+        enum teardown_side side = endpoint_side(record, endpoint);
+        const char *before = teardown_tcp_state_name((enum teardown_tcp_state)a->state_before[endpoint]);
+        const char *after = teardown_tcp_state_name((enum teardown_tcp_state)a->state_after[endpoint]);
+
+        wmem_strbuf_append_printf(text, "%s%s ", i == 0 ? "" : ", ",
+            side == TEARDOWN_SIDE_UNKNOWN ? endpoint_address(record, pinfo, endpoint) : teardown_side_name(side));
+        if (a->state_before[endpoint] != a->state_after[endpoint])
+            wmem_strbuf_append_printf(text, "%s -> ", before);
+        wmem_strbuf_append(text, after);
+    }
+    item = proto_tree_add_string(tree, hf_states, tvb, 0, 0, wmem_strbuf_get_str(text));
+    proto_item_set_generated(item);
+    states_tree = proto_item_add_subtree(item, ett_states);
+    for (uint8_t endpoint = 0; endpoint < 2; endpoint++) {
+        enum teardown_side side = endpoint_side(record, endpoint);
+
+        if (side != TEARDOWN_SIDE_UNKNOWN)
+            add_state_field(states_tree, side == TEARDOWN_SIDE_CLIENT ? hf_state_client : hf_state_server,
+                            tvb, a->state_after[endpoint]);
+    }
+    add_state_field(states_tree, hf_state_sender, tvb, a->state_after[a->endpoint]);
+    add_state_field(states_tree, hf_state_receiver, tvb, a->state_after[a->endpoint ^ 1]);
+}
+
+/* On the frame that completes or ends a teardown: how it went, in one line. */
+static void
+add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+                 const struct teardown_record *record)
+{
+    const struct teardown_annotation *a = &record->annotation;
+    uint8_t closer = record->stream->active != TEARDOWN_NO_ENDPOINT ? record->stream->active : a->endpoint;
+    const char *pattern = teardown_pattern_name((enum teardown_pattern)a->pattern);
+    const char *who = endpoint_text(record, pinfo, closer);
+    proto_item *item;
+
+    if (record->stream->active == TEARDOWN_NO_ENDPOINT)
+        item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
+                                          "Summary: %s by %s", pattern, who);
+    else
+        item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
+                                          "Summary: %s, begun by %s, %.6f s from the first FIN, %u segments",
+                                          pattern, who, a->duration_ns / 1e9, a->segments);
+    proto_item_set_generated(item);
 }
 
 /* One expert item per failed check, each naming the frame it relates to and
@@ -461,9 +582,26 @@ render_record(const struct teardown_record *record, tvbuff_t *tvb, packet_info *
     }
     if (a->half_close)
         add_flag_item(teardown_tree, hf_half_close, tvb);
+    add_states_item(teardown_tree, tvb, pinfo, record);
+    if (a->pattern != TEARDOWN_PATTERN_NONE)
+        add_summary_item(teardown_tree, tvb, pinfo, record);
     add_expert_items(teardown_tree, item, tvb, pinfo, record);
 
     proto_item_append_text(item, ": %s", summary);
+}
+
+static void
+queue_tap(packet_info *pinfo, const struct teardown_record *record)
+{
+    struct teardown_tap_info *info;
+    bool opened = opens_stream(pinfo->num);
+
+    if (record == NULL && !opened)
+        return;
+    info = wmem_new(pinfo->pool, struct teardown_tap_info);
+    info->annotation = record != NULL ? &record->annotation : NULL;
+    info->stream_opened = opened;
+    tap_queue_packet(teardown_tap, pinfo, info);
 }
 
 static int
@@ -478,6 +616,8 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
                                                                   proto_teardown, 0);
     else
         record = analyze_frame(pinfo, tree);
+    if (have_tap_listener(teardown_tap))
+        queue_tap(pinfo, record);
     if (record == NULL)
         return 0;
     render_record(record, tvb, pinfo, tree);
@@ -485,6 +625,12 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 }
 
 /* ---- Registration ------------------------------------------------------ */
+
+static void
+init_teardown(void)
+{
+    stream_first_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
+}
 
 /* Without the analysis, ask for no TCP fields: none would be primed. */
 static void
@@ -536,8 +682,21 @@ proto_register_teardown(void)
         { &hf_initiator_by_port, { "Client and server inferred from ports", "teardown.initiator_by_port",
           FT_NONE, BASE_NONE, NULL, 0x0,
           "No handshake was captured: the endpoint on a port below 1024 is taken as the server", HFILL } },
+        { &hf_segments, { "Teardown segments", "teardown.segments", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Segments of the stream from the first FIN to the one that completed or ended the teardown", HFILL } },
+        { &hf_states, { "TCP states", "teardown.states", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Each endpoint's state (RFC 9293 §3.3.2) once this segment is sent and received, "
+          "inferred from what the capture point saw", HFILL } },
+        { &hf_state_client, { "Client state", "teardown.state.client", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The client's inferred TCP state after this segment", HFILL } },
+        { &hf_state_server, { "Server state", "teardown.state.server", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The server's inferred TCP state after this segment", HFILL } },
+        { &hf_state_sender, { "Sender state", "teardown.state.sender", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The inferred TCP state of this segment's sender after sending it", HFILL } },
+        { &hf_state_receiver, { "Receiver state", "teardown.state.receiver", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The inferred TCP state of this segment's receiver after receiving it", HFILL } },
     };
-    static gint *ett[] = { &ett_teardown };
+    static gint *ett[] = { &ett_teardown, &ett_states };
     /* Each check cites the part of RFC 9293 it holds the segment to. */
     static ei_register_info ei[] = {
         /* §3.4: an ACK acknowledges only what was sent; the FIN is the last. */
@@ -585,6 +744,8 @@ proto_register_teardown(void)
         &pref_info_column);
 
     teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);
+    teardown_tap = register_tap("teardown");
+    register_init_routine(init_teardown);
     teardown_streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(),
                                               g_direct_hash, g_direct_equal);
 }

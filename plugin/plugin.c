@@ -19,6 +19,7 @@ plugin_register(void)
     teardown_plugin.register_protoinfo = proto_register_teardown;
     teardown_plugin.register_handoff = proto_reg_handoff_teardown;
     proto_register_plugin(&teardown_plugin);
+    register_teardown_stats();
 }
 
 /* Only 4.4 and later ask what kind of plugin this is. */

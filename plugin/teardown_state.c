@@ -49,6 +49,32 @@ role_of(const struct teardown_stream *stream, uint8_t endpoint)
            TEARDOWN_ROLE_ACTIVE : TEARDOWN_ROLE_PASSIVE;
 }
 
+/* What the capture point knows of an endpoint's state: the FINs each side
+ * has sent, which of them were acknowledged, and who closed first. */
+static enum teardown_tcp_state
+endpoint_state(const struct teardown_stream *stream, uint8_t endpoint)
+{
+    const struct teardown_endpoint *own = &stream->endpoint[endpoint];
+    bool fin_sent = own->fin_frame != 0;
+    bool fin_received = stream->endpoint[endpoint ^ 1].fin_frame != 0;
+    bool fin_acked = own->ack_frame != 0;
+
+    if (stream->ended)
+        return TEARDOWN_STATE_CLOSED;
+    if (!fin_sent && !fin_received) {
+        if (!stream->established && stream->syn_sender == endpoint)
+            return TEARDOWN_STATE_SYN_SENT;
+        return stream->established ? TEARDOWN_STATE_ESTABLISHED : TEARDOWN_STATE_CLOSED;
+    }
+    if (!fin_sent)
+        return TEARDOWN_STATE_CLOSE_WAIT;
+    if (!fin_received)
+        return fin_acked ? TEARDOWN_STATE_FIN_WAIT_2 : TEARDOWN_STATE_FIN_WAIT_1;
+    if (role_of(stream, endpoint) == TEARDOWN_ROLE_ACTIVE)
+        return fin_acked ? TEARDOWN_STATE_TIME_WAIT : TEARDOWN_STATE_CLOSING;
+    return fin_acked ? TEARDOWN_STATE_CLOSED : TEARDOWN_STATE_LAST_ACK;
+}
+
 /* Without a handshake in the capture, a well-known port marks the server. */
 static void
 infer_client_from_ports(struct teardown_stream *stream)
@@ -111,6 +137,7 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
 {
     uint8_t sender = segment->endpoint;
     enum teardown_pattern pattern;
+    uint8_t state_before[2] = { endpoint_state(stream, 0), endpoint_state(stream, 1) };
 
     stream->ended = true;
     if (stream->active != TEARDOWN_NO_ENDPOINT) {
@@ -130,10 +157,16 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
     stream->pattern = pattern;
     begin_annotation(stream, segment, out);
     out->pattern = pattern;
+    out->state_before[0] = state_before[0];
+    out->state_before[1] = state_before[1];
+    out->state_after[0] = out->state_after[1] = TEARDOWN_STATE_CLOSED;
     if (pattern == TEARDOWN_PATTERN_RESET) {
+        out->segments = ++stream->teardown_segments;
+        out->duration_ns = segment->time_ns - stream->step1_time_ns;
         out->role = role_of(stream, sender);
         out->checks = TEARDOWN_CHECK_RESET_DURING_TEARDOWN;
     } else {
+        out->segments = 1;
         /* Whoever resets an unclosed connection tears it down. */
         out->role = TEARDOWN_ROLE_ACTIVE;
         out->initiator = side_of(stream, sender);
@@ -170,15 +203,20 @@ handle_fin(struct teardown_stream *stream, const struct teardown_segment *segmen
         infer_client_from_ports(stream);
         stream->initiator = side_of(stream, sender);
         own->fin_step = 1;
+        out->sender_side = stream->initiator;
         out->step1_frame = segment->frame;
         out->initiator = stream->initiator;
         out->initiator_by_port = stream->initiator_by_port;
     } else {
         own->fin_step = 3;
         stream->step3_frame = segment->frame;
-        /* A FIN sent before its sender saw the other one: both close. */
-        if (stream->step2_frame == 0 && !ack_covers(segment, peer->fin_seq))
+        /* A FIN sent before its sender saw the other one: both close, and
+         * the sender was never in CLOSE-WAIT, whatever the capture point
+         * assumed when it saw the first FIN go by. */
+        if (stream->step2_frame == 0 && !ack_covers(segment, peer->fin_seq)) {
             stream->simultaneous = true;
+            out->state_before[sender] = TEARDOWN_STATE_ESTABLISHED;
+        }
     }
     if (own->fin_frame == 0) {
         own->fin_seq = fin_seq;
@@ -252,7 +290,8 @@ check_half_close(const struct teardown_stream *stream,
 }
 
 static void
-check_completion(struct teardown_stream *stream, struct teardown_annotation *out)
+check_completion(struct teardown_stream *stream, const struct teardown_segment *segment,
+                 struct teardown_annotation *out)
 {
     if (stream->pattern != TEARDOWN_PATTERN_NONE ||
         stream->endpoint[0].ack_frame == 0 || stream->endpoint[1].ack_frame == 0)
@@ -264,6 +303,8 @@ check_completion(struct teardown_stream *stream, struct teardown_annotation *out
     else
         stream->pattern = TEARDOWN_PATTERN_FOUR_WAY;
     out->pattern = stream->pattern;
+    out->segments = stream->teardown_segments;
+    out->duration_ns = segment->time_ns - stream->step1_time_ns;
 }
 
 bool
@@ -298,17 +339,23 @@ teardown_stream_update(struct teardown_stream *stream,
     stream->established = true;
 
     begin_annotation(stream, segment, out);
+    out->state_before[0] = endpoint_state(stream, 0);
+    out->state_before[1] = endpoint_state(stream, 1);
     check_half_close(stream, segment, out);
     if (segment->flags & TEARDOWN_TH_FIN)
         handle_fin(stream, segment, first_segment, out);
+    if (stream->active != TEARDOWN_NO_ENDPOINT)
+        stream->teardown_segments++;
     if (segment->flags & TEARDOWN_TH_ACK)
         handle_ack(stream, segment, out);
     check_data_after_fin(stream, segment, out);
-    check_completion(stream, out);
+    check_completion(stream, segment, out);
 
     if (out->steps == 0 && out->checks == 0 && out->pattern == TEARDOWN_PATTERN_NONE)
         return false;
     out->role = role_of(stream, sender);
+    out->state_after[0] = endpoint_state(stream, 0);
+    out->state_after[1] = endpoint_state(stream, 1);
     return true;
 }
 
@@ -337,6 +384,22 @@ teardown_side_name(enum teardown_side side)
     case TEARDOWN_SIDE_CLIENT: return "client";
     case TEARDOWN_SIDE_SERVER: return "server";
     default:                   return "unknown";
+    }
+}
+
+const char *
+teardown_tcp_state_name(enum teardown_tcp_state state)
+{
+    switch (state) {
+    case TEARDOWN_STATE_SYN_SENT:    return "SYN-SENT";
+    case TEARDOWN_STATE_ESTABLISHED: return "ESTABLISHED";
+    case TEARDOWN_STATE_FIN_WAIT_1:  return "FIN-WAIT-1";
+    case TEARDOWN_STATE_FIN_WAIT_2:  return "FIN-WAIT-2";
+    case TEARDOWN_STATE_CLOSING:     return "CLOSING";
+    case TEARDOWN_STATE_TIME_WAIT:   return "TIME-WAIT";
+    case TEARDOWN_STATE_CLOSE_WAIT:  return "CLOSE-WAIT";
+    case TEARDOWN_STATE_LAST_ACK:    return "LAST-ACK";
+    default:                         return "CLOSED";
     }
 }
 

@@ -50,6 +50,20 @@ enum teardown_pattern {
     TEARDOWN_PATTERN_INCOMPLETE
 };
 
+/* An endpoint's connection state (RFC 9293 §3.3.2), inferred from what the
+ * capture point saw: a segment counts as received when it is captured. */
+enum teardown_tcp_state {
+    TEARDOWN_STATE_CLOSED,
+    TEARDOWN_STATE_SYN_SENT,
+    TEARDOWN_STATE_ESTABLISHED,
+    TEARDOWN_STATE_FIN_WAIT_1,
+    TEARDOWN_STATE_FIN_WAIT_2,
+    TEARDOWN_STATE_CLOSING,
+    TEARDOWN_STATE_TIME_WAIT,
+    TEARDOWN_STATE_CLOSE_WAIT,
+    TEARDOWN_STATE_LAST_ACK
+};
+
 /* Seq/ack arithmetic checks, one bit each in teardown_annotation.checks. */
 enum teardown_check {
     TEARDOWN_CHECK_ACK_BEYOND_FIN        = 1 << 0,
@@ -98,7 +112,10 @@ struct teardown_annotation {
     uint32_t peer_fin_seq;   /* the other endpoint's first FIN, if any */
     uint32_t peer_fin_frame;
     uint32_t step1_frame;    /* the stream's step-1 FIN, if any */
-    int64_t  duration_ns;    /* step 4: time since step 1 */
+    uint32_t segments;       /* with a pattern: segments from step 1 to here */
+    int64_t  duration_ns;    /* step 4, or with a pattern: time since step 1 */
+    uint8_t  state_before[2]; /* enum teardown_tcp_state of each endpoint */
+    uint8_t  state_after[2];  /* ... and once this segment is sent and received */
 };
 
 /* What one endpoint has done in the teardown. */
@@ -113,6 +130,7 @@ struct teardown_endpoint {
 struct teardown_stream {
     struct teardown_endpoint endpoint[2];
     int64_t  step1_time_ns;
+    uint32_t teardown_segments; /* segments since step 1, step 1 included */
     uint32_t step2_frame;
     uint32_t step3_frame;
     uint32_t end_frame;      /* the frame that completed or reset it */
@@ -148,5 +166,6 @@ enum teardown_pattern teardown_stream_final_pattern(const struct teardown_stream
 const char *teardown_role_name(enum teardown_role role);
 const char *teardown_side_name(enum teardown_side side);
 const char *teardown_pattern_name(enum teardown_pattern pattern);
+const char *teardown_tcp_state_name(enum teardown_tcp_state state);  /* "FIN-WAIT-1" */
 
 #endif /* TEARDOWN_STATE_H */

@@ -5,7 +5,8 @@
 #     pass can know: links to later frames (ack_frame) and the final pattern
 #     on frames other than the one that completes or ends the teardown;
 #   - a second pass that shows only the later half of the frames (as the GUI
-#     does when a filter hides the rest) says the same about them as a full one.
+#     does when a filter hides the rest) says the same about them as a full one;
+#   - the statistics tree counts the same in one pass and in two.
 # Usage: consistency.sh TSHARK_TEARDOWN CAPTURE
 set -euo pipefail
 tshark_teardown=$1 capture=$2
@@ -36,4 +37,8 @@ if ! diff -u <(printf '%s\n' "$two" | awk -F '\t' -v half="$half" 'NR == 1 || $1
     echo "consistency: frames after $half differ when the others are filtered out ($capture)" >&2
     exit 1
 fi
-echo "consistency: $capture: $frames frames agree in one pass, two passes and a filtered second pass"
+if ! diff -u <(stats_view "$tshark_teardown" "$capture" 1) <(stats_view "$tshark_teardown" "$capture" 2); then
+    echo "consistency: the statistics differ between one and two passes ($capture)" >&2
+    exit 1
+fi
+echo "consistency: $capture: $frames frames and the statistics agree in one pass, two passes and a filtered second pass"

@@ -5,7 +5,8 @@
 # Usage: golden.sh TSHARK_TEARDOWN NAME VIEW CAPTURE PASSES
 #   VIEW   fields: one line per frame with every teardown field;
 #          tree:   the teardown subtree (steps in words, expert messages)
-#                  of every annotated frame.
+#                  of every annotated frame;
+#          stats:  the non-zero counts of tshark -z teardown,tree.
 #   PASSES 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
 # The golden file is test/golden/NAME.out.  Its leading '#' lines say why
 # the values are right; they are kept, and skipped in the comparison.
@@ -23,7 +24,8 @@ pass_options "$passes" >/dev/null
 case "$view" in
 fields) actual=$(fields_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 tree)   actual=$(tree_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-*) echo "golden.sh: VIEW must be fields or tree" >&2; exit 2 ;;
+stats)  actual=$(stats_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
+*) echo "golden.sh: VIEW must be fields, tree or stats" >&2; exit 2 ;;
 esac
 
 if [ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ]; then

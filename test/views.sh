@@ -63,3 +63,17 @@ tree_view() {
         /^[^ ]/ || /^$/                 { inside = 0; next }
         inside                          { print }'
 }
+
+# stats_view TSHARK_TEARDOWN CAPTURE PASSES
+#     the non-zero counts of tshark -z teardown,tree as "node<TAB>count"
+#     lines, a child as "parent / child"; children sorted by name (tshark
+#     orders them by count).
+stats_view() {
+    local tshark_teardown=$1 capture=$2 passes=$3
+    "$tshark_teardown" -r "$capture" $(pass_options "$passes") -q -z teardown,tree |
+    sed -nE 's/^( ?)([^ ].*[^ ]) {2,}(-?[0-9]+) .*/\1\2\t\3/p' |
+    awk -F '\t' -v OFS='\t' '
+        /^ / { print n, 1, parent " / " substr($1, 2), $2; next }
+        { parent = $1; print ++n, 0, parent, $2 }' |
+    LC_ALL=C sort -t "$(printf '\t')" -k1,1n -k2,2n -k3,3 | cut -f3- | awk -F '\t' '$2 != 0'
+}

@@ -98,6 +98,27 @@ assert_said(const struct trace *t, uint8_t steps, enum teardown_role role,
     g_assert_cmpuint(t->said.checks, ==, checks);
 }
 
+#define ESTABLISHED TEARDOWN_STATE_ESTABLISHED
+#define FIN_WAIT_1  TEARDOWN_STATE_FIN_WAIT_1
+#define FIN_WAIT_2  TEARDOWN_STATE_FIN_WAIT_2
+#define CLOSING     TEARDOWN_STATE_CLOSING
+#define TIME_WAIT   TEARDOWN_STATE_TIME_WAIT
+#define CLOSE_WAIT  TEARDOWN_STATE_CLOSE_WAIT
+#define LAST_ACK    TEARDOWN_STATE_LAST_ACK
+#define CLOSED      TEARDOWN_STATE_CLOSED
+#define SYN_SENT    TEARDOWN_STATE_SYN_SENT
+
+/* The states both endpoints are in once the last segment was sent and
+ * received, as the capture point sees it (RFC 9293 §3.3.2). */
+static void
+assert_states(const struct trace *t, enum teardown_tcp_state client, enum teardown_tcp_state server)
+{
+    g_assert_cmpstr(teardown_tcp_state_name(t->said.state_after[CLIENT]), ==,
+                    teardown_tcp_state_name(client));
+    g_assert_cmpstr(teardown_tcp_state_name(t->said.state_after[SERVER]), ==,
+                    teardown_tcp_state_name(server));
+}
+
 /* The classic capture: the server closes first, the client answers its FIN
  * with a bare ACK and sends its own FIN later. */
 static void
@@ -111,20 +132,26 @@ test_four_way_server_closes(void)
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
     g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_SERVER);
     g_assert_false(t.said.initiator_by_port);
+    g_assert_cmpuint(t.said.state_before[SERVER], ==, ESTABLISHED);
+    assert_states(&t, CLOSE_WAIT, FIN_WAIT_1);
 
     g_assert_true(seg(&t, CLIENT, "A", 1101, 5202, 0));                  /* frame 7 */
     assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    assert_states(&t, CLOSE_WAIT, FIN_WAIT_2);
     g_assert_cmpuint(t.said.fin_frame, ==, 6);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
     g_assert_cmpuint(t.stream.endpoint[SERVER].ack_frame, ==, 7);
 
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));                 /* frame 8 */
     assert_said(&t, STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    assert_states(&t, LAST_ACK, TIME_WAIT);
 
     g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));                  /* frame 9 */
     assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_FOUR_WAY, 0);
+    assert_states(&t, CLOSED, TIME_WAIT);
     g_assert_cmpuint(t.said.fin_frame, ==, 8);
     g_assert_cmpint(t.said.duration_ns, ==, 30 * NANOS_PER_MS);
+    g_assert_cmpuint(t.said.segments, ==, 4);
     g_assert_cmpuint(t.stream.endpoint[CLIENT].ack_frame, ==, 9);
     g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_FOUR_WAY);
 }
@@ -140,14 +167,18 @@ test_three_way_client_closes(void)
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
+    assert_states(&t, FIN_WAIT_1, CLOSE_WAIT);
 
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
     assert_said(&t, STEP(2) | STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
     g_assert_cmpuint(t.said.fin_frame, ==, 6);
+    assert_states(&t, TIME_WAIT, LAST_ACK);
 
     g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));
     assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
     g_assert_cmpuint(t.said.fin_frame, ==, 7);
+    assert_states(&t, TIME_WAIT, CLOSED);
+    g_assert_cmpuint(t.said.segments, ==, 3);
 }
 
 /* The FINs cross: neither acknowledges the other, both ends are active
@@ -161,17 +192,25 @@ test_simultaneous_close(void)
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));                 /* frame 6 */
     assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+    assert_states(&t, FIN_WAIT_1, CLOSE_WAIT);
 
+    /* The server's FIN shows it never saw the client's: it was ESTABLISHED
+     * when it sent it, and both ends pass through CLOSING. */
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 7 */
     assert_said(&t, STEP(3), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.state_before[SERVER], ==, ESTABLISHED);
+    g_assert_cmpuint(t.said.state_before[CLIENT], ==, FIN_WAIT_1);
+    assert_states(&t, CLOSING, CLOSING);
 
     g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));                  /* frame 8 */
     assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
     g_assert_cmpuint(t.said.fin_frame, ==, 7);
+    assert_states(&t, CLOSING, TIME_WAIT);
 
     g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));                  /* frame 9 */
     assert_said(&t, STEP(2), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_SIMULTANEOUS, 0);
     g_assert_cmpuint(t.said.fin_frame, ==, 6);
+    assert_states(&t, TIME_WAIT, TIME_WAIT);
 }
 
 /* A FIN that comes after step 2 and still does not cover the first FIN is
@@ -211,6 +250,7 @@ test_half_close_data(void)
 
     g_assert_true(seg(&t, SERVER, "A", 5701, 1102, 500));
     assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_HALF_CLOSE_DATA);
+    assert_states(&t, FIN_WAIT_2, CLOSE_WAIT);
     g_assert_true(t.said.half_close);
     g_assert_cmpuint(t.said.len, ==, 500);
 
@@ -425,6 +465,10 @@ test_reset_during_teardown(void)
     g_assert_true(seg(&t, SERVER, "RA", 5201, 1202, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_RESET,
                 TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+    g_assert_cmpuint(t.said.state_before[CLIENT], ==, FIN_WAIT_1);
+    g_assert_cmpuint(t.said.state_before[SERVER], ==, CLOSE_WAIT);
+    assert_states(&t, CLOSED, CLOSED);
+    g_assert_cmpuint(t.said.segments, ==, 2);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
     g_assert_cmpuint(t.said.step1_frame, ==, 6);
     g_assert_false(seg(&t, CLIENT, "FA", 1101, 5201, 100));
@@ -468,6 +512,9 @@ test_abort(void)
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, SERVER, "RA", 5201, 1101, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABORT, 0);
+    g_assert_cmpuint(t.said.state_before[CLIENT], ==, ESTABLISHED);
+    g_assert_cmpuint(t.said.state_before[SERVER], ==, ESTABLISHED);
+    assert_states(&t, CLOSED, CLOSED);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
     g_assert_false(seg(&t, CLIENT, "FA", 1101, 5201, 0));
 }
@@ -481,6 +528,9 @@ test_refused(void)
     g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
     g_assert_true(seg(&t, SERVER, "RA", 0, 1001, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_REFUSED, 0);
+    g_assert_cmpuint(t.said.state_before[CLIENT], ==, SYN_SENT);
+    g_assert_cmpuint(t.said.state_before[SERVER], ==, CLOSED);
+    assert_states(&t, CLOSED, CLOSED);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
 }
 
@@ -505,6 +555,7 @@ test_initiator_by_port(void)
     g_assert_false(seg(&t, CLIENT, "A", 1000, 5000, 10));
     g_assert_true(seg(&t, SERVER, "FA", 5000, 1010, 0));
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_SERVER);
     g_assert_true(t.said.initiator_by_port);
     g_assert_true(seg(&t, CLIENT, "A", 1010, 5001, 0));
     g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_CLIENT);
@@ -565,6 +616,8 @@ test_names(void)
     g_assert_cmpstr(teardown_pattern_name(TEARDOWN_PATTERN_INCOMPLETE), ==, "incomplete");
     g_assert_cmpstr(teardown_role_name(TEARDOWN_ROLE_PASSIVE), ==, "passive");
     g_assert_cmpstr(teardown_side_name(TEARDOWN_SIDE_UNKNOWN), ==, "unknown");
+    g_assert_cmpstr(teardown_tcp_state_name(TEARDOWN_STATE_FIN_WAIT_1), ==, "FIN-WAIT-1");
+    g_assert_cmpstr(teardown_tcp_state_name(TEARDOWN_STATE_TIME_WAIT), ==, "TIME-WAIT");
 }
 
 int

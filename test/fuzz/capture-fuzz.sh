@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# capture-fuzz.sh: fuzz the plugin with mutated captures, as Wireshark's own
+# fuzz testing does: editcap corrupts bytes (-E) and truncates frames (-s),
+# and tshark runs the sanitizer-built plugin over each mutant, one and two
+# passes; every MEMCHECK_EVERY-th mutant also runs under valgrind.
+#
+# Usage: capture-fuzz.sh TSHARK_TEARDOWN_ASAN TSHARK_TEARDOWN ROUNDS FINDINGS_DIR CAPTURE...
+# Round r of each capture corrupts with probability PROBABILITIES[r % 4]
+# from offset OFFSETS[r % 3] (0: anywhere; 14 and 34: past the Ethernet or
+# IPv4 header, where TCP lives) with seed r, and truncates odd rounds to
+# SNAPLENS[r % 5] bytes.  Mutants that crash or raise a memory error are
+# copied to FINDINGS_DIR, to become regression captures.
+# Last line: "captures N mutants x 2 passes, C crashes, E memory errors, L leaks".
+set -euo pipefail
+tshark_asan=$1 tshark_teardown=$2 rounds=$3 findings=$4
+shift 4
+here=$(cd "$(dirname "$0")" && pwd)
+memcheck_every=${MEMCHECK_EVERY:-8}
+
+probabilities=(0.002 0.01 0.03 0.1)
+offsets=(0 14 34)
+snaplens=(40 54 60 66 90)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-mutants.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+n=0
+for capture in "$@"; do
+    name=$(basename "${capture%.*}")
+    ext=${capture##*.}
+    for ((r = 0; r < rounds; r++)); do
+        mutant="$work/$name.r$r.$ext"
+        truncate=()
+        [ $((r % 2)) -eq 0 ] || truncate=(-s "${snaplens[r % 5]}")
+        editcap -E "${probabilities[r % 4]}" -o "${offsets[r % 3]}" --seed "$r" "${truncate[@]}" \
+            "$capture" "$mutant" 2>/dev/null
+        n=$((n + 1))
+        printf '%s %d\n' "$mutant" $((n % memcheck_every == 0 ? 1 : 0))
+    done
+done > "$work/list"
+
+# One line per mutant: name crashes errors leaks stock_crashes.
+xargs -P "$(nproc)" -L 1 sh -c '"$0" "$1" "$2" "$3" "$4"' "$here/check-mutant.sh" \
+    "$tshark_asan" "$tshark_teardown" < "$work/list" > "$work/results" ||
+    { echo "capture-fuzz: a run failed without crashing; see above" >&2; exit 2; }
+
+awk '$2 + $3 + $4 > 0' "$work/results" | while read -r mutant crashes errors leaks stock; do
+    mkdir -p "$findings"
+    cp "$work/$mutant" "$findings/"
+    echo "capture-fuzz: $mutant: $crashes crashes ($stock also without the plugin), $errors memory errors, $leaks leaks" >&2
+done
+awk -v n="$n" '{ c += $2 - $5; e += $3; l += $4; s += $5 }
+    END { printf "captures %d mutants x 2 passes, %d crashes, %d memory errors, %d leaks", n, c, e, l
+          if (s) printf " (%d crashes of tshark without the plugin)", s
+          printf "\n"
+          exit (c + e + l > 0) }' "$work/results"

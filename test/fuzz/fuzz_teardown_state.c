@@ -1,0 +1,409 @@
+/* fuzz_teardown_state.c: libFuzzer harness for the teardown state machine,
+ * checking every annotation against the specification's rules.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Input: a 4-byte header, then 14-byte records, one segment each, for up to
+ * STREAMS interleaved streams (layout in decode_segment()).  Sequence and
+ * acknowledgement numbers are mostly small steps from what each endpoint
+ * sent last, so that FINs get acknowledged and teardowns complete; raw
+ * values reach wraparound and nonsense.  make-seeds.py writes the fixtures
+ * in this format.
+ *
+ * Alongside the state machine runs a model of the specification's steps,
+ * patterns, roles and checks, kept as plain bookkeeping of what the segments
+ * were; any difference aborts.  The state machine must not allocate: a
+ * stream's memory is its fixed-size struct, whatever the input.
+ */
+#include <sanitizer/allocator_interface.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "teardown_state.h"
+
+#define STREAMS 8
+#define HEADER_SIZE 4
+#define RECORD_SIZE 14
+#define NO_FRAME 0
+#define NONE TEARDOWN_NO_ENDPOINT
+#define STEP(n) (1u << (n))
+#define KNOWN_CHECKS 0x1ffu
+
+/* What the specification says a stream has been through so far. */
+struct model {
+    uint32_t next_seq[2];     /* what each endpoint sent up to, for the decoder */
+    uint16_t port[2];
+    bool     seen_any;
+    bool     established;     /* a SYN+ACK, or any segment but SYN and RST */
+    bool     ended;           /* an RST ended it */
+    uint8_t  syn_sender;
+    uint8_t  synack_receiver;
+    uint8_t  active;
+    uint8_t  initiator;
+    bool     by_port;
+    bool     simultaneous;
+    uint8_t  pattern;         /* the one pattern ever reported */
+    uint32_t fin_seq[2];
+    uint32_t fin_frame[2];
+    uint8_t  fin_step[2];
+    uint32_t step_frame[5];   /* first frame of each step */
+    int64_t  step1_time_ns;
+};
+
+struct stream_pair {
+    struct teardown_stream stream;
+    struct model model;
+};
+
+static bool in_state_machine;
+static size_t allocations;
+
+static void
+count_malloc(const volatile void *ptr, size_t size)
+{
+    (void)ptr;
+    (void)size;
+    if (in_state_machine)
+        allocations++;
+}
+
+static void
+ignore_free(const volatile void *ptr)
+{
+    (void)ptr;
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    __sanitizer_install_malloc_and_free_hooks(count_malloc, ignore_free);
+    return 0;
+}
+
+#define require(condition) \
+    do { \
+        if (!(condition)) { \
+            fprintf(stderr, "invariant broken at frame %u: %s\n", frame, #condition); \
+            abort(); \
+        } \
+    } while (0)
+
+static int64_t
+seq_distance(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b);
+}
+
+static bool
+covers(uint16_t flags, uint32_t ack, uint32_t fin_seq)
+{
+    return (flags & TEARDOWN_TH_ACK) && seq_distance(ack, fin_seq + 1) >= 0;
+}
+
+static uint32_t
+read32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Record: [0] bits 0-2 stream, 3 endpoint, 4 raw seq, 5 raw ack, 6 wide
+ * length, 7 clock jumps back 5 s; [1] bits 0-3 FIN SYN RST ACK; [2] seq step
+ * and [3] ack step (signed bytes); [4-5] length; [6-9] raw seq; [10-13] raw
+ * ack. */
+static struct stream_pair *
+decode_segment(struct stream_pair *pairs, const uint8_t *r, uint32_t frame, int64_t *clock_ns,
+               struct teardown_segment *segment)
+{
+    static const uint16_t flag_bits[4] = {
+        TEARDOWN_TH_FIN, TEARDOWN_TH_SYN, TEARDOWN_TH_RST, TEARDOWN_TH_ACK
+    };
+    struct stream_pair *pair = &pairs[r[0] & 7];
+    struct model *m = &pair->model;
+    uint8_t endpoint = (r[0] >> 3) & 1;
+    uint16_t flags = 0;
+
+    for (int bit = 0; bit < 4; bit++) {
+        if (r[1] & (1 << bit))
+            flags |= flag_bits[bit];
+    }
+    *clock_ns += (r[0] & 0x80) ? -INT64_C(5000000000) : INT64_C(1000000);
+    segment->frame = frame;
+    segment->endpoint = endpoint;
+    segment->src_port = m->port[endpoint];
+    segment->dst_port = m->port[endpoint ^ 1];
+    segment->flags = flags;
+    segment->seq = (r[0] & 0x10) ? read32(r + 6) : m->next_seq[endpoint] + (int8_t)r[2];
+    segment->ack = (r[0] & 0x20) ? read32(r + 10) : m->next_seq[endpoint ^ 1] + (int8_t)r[3];
+    segment->len = (r[0] & 0x40) ? (uint32_t)(r[4] | r[5] << 8) : r[4] & 7u;
+    segment->time_ns = *clock_ns;
+    m->next_seq[endpoint] = segment->seq + segment->len +
+                            ((flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_FIN)) ? 1 : 0);
+    return pair;
+}
+
+static uint8_t
+side_of(uint8_t client, uint8_t endpoint)
+{
+    if (client == NONE)
+        return TEARDOWN_SIDE_UNKNOWN;
+    return endpoint == client ? TEARDOWN_SIDE_CLIENT : TEARDOWN_SIDE_SERVER;
+}
+
+/* The client by the specification's rule: the SYN, else the SYN+ACK, else
+ * (setting *by_port) the one port below 1024. */
+static uint8_t
+client_of(const struct model *m, bool *by_port)
+{
+    bool low0 = m->port[0] < 1024, low1 = m->port[1] < 1024;
+
+    *by_port = false;
+    if (m->syn_sender != NONE)
+        return m->syn_sender;
+    if (m->synack_receiver != NONE)
+        return m->synack_receiver;
+    if (low0 == low1)
+        return NONE;
+    *by_port = true;
+    return low0 ? 1 : 0;
+}
+
+static uint8_t
+role_of(const struct model *m, uint8_t endpoint)
+{
+    return endpoint == m->active || m->simultaneous ? TEARDOWN_ROLE_ACTIVE : TEARDOWN_ROLE_PASSIVE;
+}
+
+static void
+check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
+            const struct teardown_annotation *a)
+{
+    uint32_t frame = s->frame;
+    bool completed = m->pattern != TEARDOWN_PATTERN_NONE;
+
+    m->ended = true;
+    if (m->active != NONE) {
+        require(annotated == !completed);
+        if (!annotated)
+            return;
+        require(a->pattern == TEARDOWN_PATTERN_RESET);
+        require(a->role == role_of(m, s->endpoint));
+        require(a->initiator == m->initiator);
+        require(a->checks == TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+    } else {
+        bool refused = !m->established && m->syn_sender != NONE && s->endpoint != m->syn_sender;
+        bool by_port;
+        uint8_t client = client_of(m, &by_port);
+
+        require(annotated == (refused || m->established));
+        if (!annotated)
+            return;
+        require(a->pattern == (refused ? TEARDOWN_PATTERN_REFUSED : TEARDOWN_PATTERN_ABORT));
+        require(a->role == TEARDOWN_ROLE_ACTIVE);
+        require(a->initiator == side_of(client, s->endpoint));
+        require(a->initiator_by_port == by_port);
+        require(a->checks == 0);
+    }
+    require(a->steps == 0);
+    require(!a->retransmission && !a->half_close);
+    m->pattern = a->pattern;
+}
+
+/* A segment that is neither SYN nor RST: the specification decides exactly
+ * what it is said to be. */
+static void
+check_segment(struct model *m, const struct teardown_segment *s, bool annotated,
+              const struct teardown_annotation *a)
+{
+    uint32_t frame = s->frame;
+    uint8_t own = s->endpoint, peer = s->endpoint ^ 1;
+    bool fin = s->flags & TEARDOWN_TH_FIN, ack = s->flags & TEARDOWN_TH_ACK;
+    uint32_t fin_seq = s->seq + s->len;
+    bool had_fin = m->fin_frame[own] != NO_FRAME;
+    bool retransmission = fin && had_fin && fin_seq == m->fin_seq[own];
+    bool step2_before = m->step_frame[2] != NO_FRAME;
+    unsigned steps = 0, checks = 0, acked_step = 0;
+    uint8_t pattern = TEARDOWN_PATTERN_NONE;
+
+    if (fin && !ack && m->seen_any)
+        checks |= TEARDOWN_CHECK_FIN_WITHOUT_ACK;
+    if (retransmission) {
+        steps |= STEP(m->fin_step[own]);
+        checks |= TEARDOWN_CHECK_FIN_RETRANSMISSION;
+    } else if (fin && had_fin) {
+        checks |= TEARDOWN_CHECK_FIN_SEQ_CHANGED;
+    } else if (fin) {
+        bool by_port;
+
+        m->fin_step[own] = m->active == NONE ? 1 : 3;
+        if (m->active == NONE) {
+            m->active = own;
+            m->initiator = side_of(client_of(m, &by_port), own);
+            m->by_port = by_port;
+            m->step1_time_ns = s->time_ns;
+        } else if (!step2_before && !covers(s->flags, s->ack, m->fin_seq[peer])) {
+            m->simultaneous = true;
+        }
+        m->fin_seq[own] = fin_seq;
+        m->fin_frame[own] = frame;
+        m->step_frame[m->fin_step[own]] = frame;
+        steps |= STEP(m->fin_step[own]);
+    }
+    if (fin && ack && step2_before && role_of(m, own) == TEARDOWN_ROLE_PASSIVE &&
+        seq_distance(s->ack, m->fin_seq[peer] + 1) < 0)
+        checks |= TEARDOWN_CHECK_ACK_REGRESSED;
+    if (ack && m->fin_frame[peer] != NO_FRAME) {
+        if (seq_distance(s->ack, m->fin_seq[peer] + 1) > 0)
+            checks |= TEARDOWN_CHECK_ACK_BEYOND_FIN;
+        acked_step = m->fin_step[peer] == 1 ? 2 : 4;
+        if (m->step_frame[acked_step] == NO_FRAME && covers(s->flags, s->ack, m->fin_seq[peer])) {
+            m->step_frame[acked_step] = frame;
+            steps |= STEP(acked_step);
+            if (acked_step == 4 && s->seq != m->fin_seq[own] + 1 && !retransmission)
+                checks |= TEARDOWN_CHECK_SEQ_MISMATCH;
+        }
+    }
+    if (m->fin_frame[own] != NO_FRAME && s->len > 0 &&
+        seq_distance(s->seq + s->len, m->fin_seq[own] + 1) > 0)
+        checks |= TEARDOWN_CHECK_DATA_AFTER_FIN;
+    bool half_close = s->len > 0 && !fin && m->active != NONE &&
+                      role_of(m, own) == TEARDOWN_ROLE_PASSIVE && step2_before &&
+                      m->fin_frame[own] == NO_FRAME;
+    if (half_close)
+        checks |= TEARDOWN_CHECK_HALF_CLOSE_DATA;
+    if (m->pattern == TEARDOWN_PATTERN_NONE && m->step_frame[2] != NO_FRAME &&
+        m->step_frame[4] != NO_FRAME) {
+        if (m->simultaneous)
+            pattern = TEARDOWN_PATTERN_SIMULTANEOUS;
+        else if (m->step_frame[2] == m->step_frame[3])
+            pattern = TEARDOWN_PATTERN_THREE_WAY;
+        else
+            pattern = TEARDOWN_PATTERN_FOUR_WAY;
+        m->pattern = pattern;
+    }
+
+    require(annotated == (steps != 0 || checks != 0 || pattern != TEARDOWN_PATTERN_NONE));
+    if (!annotated)
+        return;
+    /* The invariants first, then the specification's details. */
+    require((a->steps & ~(STEP(1) | STEP(2) | STEP(3) | STEP(4))) == 0);
+    require((a->checks & ~KNOWN_CHECKS) == 0);
+    require(a->steps == steps);
+    require(a->retransmission == retransmission);
+    require(!retransmission || a->original_frame == m->fin_frame[own]);
+    require(a->checks == checks);
+    require(a->half_close == half_close);
+    require(a->pattern == pattern);
+    require(a->role == role_of(m, own));
+    require(a->initiator == m->initiator);
+    require(a->initiator_by_port == m->by_port);
+    require(!(a->steps & (STEP(2) | STEP(4))) || a->fin_frame == m->fin_frame[peer]);
+    require(!(a->steps & STEP(4)) || a->duration_ns == s->time_ns - m->step1_time_ns);
+}
+
+/* Rules over the whole stream that follow from the ones above, checked on
+ * their own so that a wrong model cannot hide a broken machine. */
+static void
+check_order(const struct model *m, const struct teardown_annotation *a, bool annotated,
+            uint32_t frame, const uint32_t *steps_seen)
+{
+    if (!annotated)
+        return;
+    for (unsigned step = 1; step <= 4; step++) {
+        if (!(a->steps & STEP(step)))
+            continue;
+        /* Each step once per stream, but for FIN retransmissions. */
+        require(steps_seen[step] == frame || a->retransmission);
+        /* Never back to an earlier step: 2 and 3 follow 1, 4 follows 3. */
+        require(step == 1 || m->step_frame[1] < frame || a->retransmission);
+        require(step != 4 || m->step_frame[3] < frame);
+    }
+    /* Roles: steps 1 and 4 by the active closer; steps 2 and 3 by the
+     * passive one, except in a simultaneous close. */
+    if (a->steps & (STEP(1) | STEP(4)))
+        require(a->role == TEARDOWN_ROLE_ACTIVE);
+    if ((a->steps & (STEP(2) | STEP(3))) && !m->simultaneous)
+        require(a->role == TEARDOWN_ROLE_PASSIVE);
+    if (a->pattern == TEARDOWN_PATTERN_THREE_WAY)
+        require(m->step_frame[2] == m->step_frame[3]);
+    if (a->pattern == TEARDOWN_PATTERN_FOUR_WAY)
+        require(m->step_frame[2] < m->step_frame[3]);
+    if (a->pattern == TEARDOWN_PATTERN_SIMULTANEOUS)
+        require(m->step_frame[3] < m->step_frame[2]);
+    require(a->pattern != TEARDOWN_PATTERN_INCOMPLETE);
+}
+
+static void
+feed(struct stream_pair *pair, const struct teardown_segment *s)
+{
+    struct model *m = &pair->model;
+    struct teardown_annotation a;
+    uint32_t frame = s->frame;
+    bool annotated;
+
+    in_state_machine = true;
+    annotated = teardown_stream_update(&pair->stream, s, &a);
+    in_state_machine = false;
+
+    if (m->ended) {
+        require(!annotated);
+    } else if (s->flags & TEARDOWN_TH_SYN) {
+        require(!annotated);
+        if (!(s->flags & TEARDOWN_TH_RST)) {
+            if (!(s->flags & TEARDOWN_TH_ACK) && m->syn_sender == NONE)
+                m->syn_sender = s->endpoint;
+            if (s->flags & TEARDOWN_TH_ACK) {
+                m->synack_receiver = s->endpoint ^ 1;
+                m->established = true;
+            }
+        }
+    } else if (s->flags & TEARDOWN_TH_RST) {
+        check_reset(m, s, annotated, &a);
+    } else {
+        m->established = true;
+        check_segment(m, s, annotated, &a);
+        check_order(m, &a, annotated, frame, m->step_frame);
+    }
+    m->seen_any = true;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct stream_pair pairs[STREAMS];
+    int64_t clock_ns = INT64_C(1700000000000000000);
+    uint32_t seed, frame = 0;
+
+    if (size < HEADER_SIZE)
+        return 0;
+    seed = read32(data);
+    for (unsigned i = 0; i < STREAMS; i++) {
+        struct model *m = &pairs[i].model;
+
+        teardown_stream_init(&pairs[i].stream);
+        memset(m, 0, sizeof *m);
+        m->syn_sender = m->synack_receiver = m->active = NONE;
+        m->next_seq[0] = seed * (2 * i + 1) * 2654435761u;
+        m->next_seq[1] = seed * (2 * i + 2) * 2654435761u;
+        m->port[0] = (seed >> i) & 1 ? 22 : (uint16_t)(40000 + i);
+        m->port[1] = (seed >> (i + 8)) & 1 ? 443 : (uint16_t)(50000 + i);
+    }
+    allocations = 0;
+    for (size_t at = HEADER_SIZE; at + RECORD_SIZE <= size; at += RECORD_SIZE) {
+        struct teardown_segment segment;
+        struct stream_pair *pair = decode_segment(pairs, data + at, ++frame, &clock_ns, &segment);
+
+        feed(pair, &segment);
+    }
+    for (unsigned i = 0; i < STREAMS; i++) {
+        const struct model *m = &pairs[i].model;
+        uint8_t expected = m->pattern != TEARDOWN_PATTERN_NONE ? m->pattern :
+                           m->active != NONE ? TEARDOWN_PATTERN_INCOMPLETE : TEARDOWN_PATTERN_NONE;
+
+        require(teardown_stream_final_pattern(&pairs[i].stream) == expected);
+    }
+    require(allocations == 0);
+    return 0;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# redissect.sh: on a healthy capture, the plugin adds no malformed packet and
+# no expert error, and its answers hold however frames are re-dissected:
+#   - every display filter on a teardown field selects, in one pass and in
+#     two, exactly the frames a full run shows that field on;
+#   - a second pass filtered to random subsets of frames (-2 -Y
+#     'frame.number in {...}') says of each frame what a full one says;
+#   - GUI-style: sharkd (the GUI's engine) loads the capture, is asked for
+#     every frame in random order, reloads it and is asked again: each
+#     answer's teardown subtree is what `tshark -2 -V` shows.
+# Usage: redissect.sh TSHARK_TEARDOWN CAPTURE [SEED]
+set -euo pipefail
+tshark_teardown=$1 capture=$2 seed=${3:-1}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../views.sh"
+fail() { echo "redissect: $capture: $*" >&2; exit 1; }
+
+complaints='_ws.malformed || _ws.expert.severity == "Error"'
+with=$("$tshark_teardown" -r "$capture" -2 -Y "$complaints" -T fields -e frame.number -e _ws.expert.message)
+without=$("$tshark_teardown" -r "$capture" -2 -o teardown.analyze:FALSE -Y "$complaints" \
+          -T fields -e frame.number -e _ws.expert.message)
+diff -u <(printf '%s\n' "$without") <(printf '%s\n' "$with") ||
+    fail "malformed frames or expert errors that appear only with the plugin (+)"
+
+# Columns of fields_view holding each field.
+fields=(teardown.step teardown.role teardown.initiator teardown.pattern teardown.fin_frame
+        teardown.ack_frame teardown.original_frame teardown.expected_ack teardown.expected_seq
+        teardown.duration)
+for passes in 1 2; do
+    full=$(fields_view "$tshark_teardown" "$capture" "$passes")
+    for ((i = 0; i < ${#fields[@]}; i++)); do
+        column=$((i + 3))
+        expected=$(printf '%s\n' "$full" | awk -F '\t' -v c="$column" 'NR > 1 && $c != "" { print $1 }')
+        actual=$("$tshark_teardown" -r "$capture" $(pass_options "$passes") -Y "${fields[i]}" \
+                 -T fields -e frame.number)
+        [ "$expected" = "$actual" ] ||
+            fail "-Y ${fields[i]} ($passes passes) selects frames '$(echo $actual)', not '$(echo $expected)'"
+    done
+done
+
+frames=$(printf '%s\n' "$full" | tail -n +2 | wc -l)
+for round in 1 2 3; do
+    subset=$(seq "$frames" | shuf -n $(( (frames + 1) / 2 )) --random-source=<(yes "$seed.$round") | sort -n)
+    picked=$(fields_view "$tshark_teardown" "$capture" 2 -Y "frame.number in {$(echo $subset | tr " " ",")}")
+    diff -u <(printf '%s\n' "$full" | awk -F '\t' -v s="$(echo $subset)" '
+                BEGIN { n = split(s, f, " "); for (i = 1; i <= n; i++) want[f[i]] = 1 }
+                NR == 1 || ($1 in want)') <(printf '%s\n' "$picked") ||
+        fail "frames {$(echo $subset)} alone, in a second pass, are not said what a full run says"
+done
+
+shared=$(mktemp -d "${TMPDIR:-/tmp}/teardown-sharkd.XXXXXX")
+trap 'rm -rf "$shared"' EXIT
+cp "$capture" "$shared/capture"
+chmod -R a+rX "$shared"
+clicks() {
+    local round
+    for round in 1 2; do
+        printf '{"jsonrpc":"2.0","id":%d,"method":"load","params":{"file":"%s"}}\n' "$round" "$shared/capture"
+        seq "$frames" | shuf --random-source=<(yes "$seed.click.$round") |
+        awk -v r="$round" '{ printf "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"frame\",\"params\":{\"frame\":%d,\"proto\":true}}\n", r * 1000000 + $1, $1 }'
+    done
+}
+tree=$(tree_view "$tshark_teardown" "$capture" 2)
+gui=$(clicks | "$here/run-checked.sh" sharkd "$shared" "$tshark_teardown" - 2>/dev/null |
+      grep '^{' | "$here/sharkd-tree.py")
+diff -u <(printf '%s\n%s\n' "$tree" "$tree") <(printf '%s\n' "$gui") ||
+    fail "sharkd, clicking frames in random order and reloading, shows other subtrees than tshark -2 -V"
+echo "redissect: $capture: no malformed frame or expert error of the plugin; ${#fields[@]} field filters x 2 passes, 3 random subsets and $((2 * frames)) GUI-style clicks agree with the full run"
