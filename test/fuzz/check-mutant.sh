@@ -4,10 +4,11 @@
 # with MEMCHECK=1, also two passes of the normal plugin under valgrind.
 #
 # Usage: check-mutant.sh TSHARK_TEARDOWN_ASAN TSHARK_TEARDOWN MUTANT MEMCHECK
-# Prints one line: MUTANT CRASHES MEMORY_ERRORS LEAKS STOCK_CRASHES, where a
-# crash is a run killed by a signal or stopped by a sanitizer, memory errors
-# and leaks count only reports with the plugin in their stack, and
-# STOCK_CRASHES counts crashes that tshark without the plugin has as well.
+# Prints one line: MUTANT CRASHES MEMORY_ERRORS LEAKS OTHERS.  A crash is a
+# run killed by a signal or stopped by a sanitizer; memory errors and leaks
+# count only reports with the plugin in their stack; OTHERS counts crashes
+# that are Wireshark's own (the report does not name the plugin, or tshark
+# without the plugin crashes too).
 set -euo pipefail
 shopt -s nullglob
 tshark_asan=$1 tshark_teardown=$2 mutant=$3 memcheck=$4
@@ -17,36 +18,37 @@ logs=$(mktemp -d "${TMPDIR:-/tmp}/teardown-logs.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 chmod 1777 "$logs"
 
-# Reports in valgrind's or ASan's log files that name the plugin.
-plugin_reports() {
-    local pattern=$1
-    shift
-    awk -v pattern="$pattern" '
-        /^(==[0-9]+== )?$/ { if (block ~ pattern && block ~ /teardown/) n++; block = ""; next }
-        { block = block "\n" $0 }
-        END { if (block ~ pattern && block ~ /teardown/) n++; print n + 0 }' "$@" /dev/null
-}
+. "$here/reports.sh"
 
-crashes=0 stock_crashes=0
-for passes in "" "-2"; do
+crashes=0 errors=0 others=0
+for passes in 1 2; do
+    options=(-r "$mutant" -V)
+    [ "$passes" = 1 ] || options+=(-2)
+    mkdir -m 1777 "$logs/$passes"
     status=0
-    "$here/run-checked.sh" asan "$logs" "$tshark_asan" -r "$mutant" $passes -V >/dev/null 2>&1 || status=$?
+    "$here/run-checked.sh" asan "$logs/$passes" "$tshark_asan" "${options[@]}" >/dev/null 2>&1 || status=$?
+    reports=$(plugin_reports "$sanitizer_errors" "$logs/$passes"/asan.*)
+    errors=$((errors + reports))
     if [ "$status" -ne 0 ] && [ "$status" -lt 86 ]; then
         echo "check-mutant: tshark failed ($status) on $mutant without crashing" >&2
         exit 2
     elif [ "$status" -ne 0 ]; then   # 86: ASan's exit code; >= 128: a signal
-        crashes=$((crashes + 1))
+        # Charged to the plugin when a report names it, or when there is no
+        # report and tshark without the plugin survives the mutant.
         stock=0
-        tshark -r "$mutant" $passes -V >/dev/null 2>&1 || stock=$?
-        [ "$stock" -lt 128 ] || stock_crashes=$((stock_crashes + 1))
+        tshark "${options[@]}" >/dev/null 2>&1 || stock=$?
+        if [ "$reports" -gt 0 ] || { [ -z "$(cat /dev/null "$logs/$passes"/asan.*)" ] && [ "$stock" -lt 128 ]; }; then
+            crashes=$((crashes + 1))
+        else
+            others=$((others + 1))
+        fi
     fi
 done
-errors=$(plugin_reports 'ERROR: AddressSanitizer|runtime error' "$logs"/asan.*)
 
 leaks=0
 if [ "$memcheck" = 1 ]; then
     "$here/run-checked.sh" memcheck "$logs" "$tshark_teardown" -r "$mutant" -2 -V >/dev/null 2>&1 || true
-    errors=$((errors + $(plugin_reports '(Invalid|uninitialised|Mismatched|overlap|Syscall param)' "$logs"/memcheck.*)))
-    leaks=$(plugin_reports 'lost in loss record' "$logs"/memcheck.*)
+    errors=$((errors + $(plugin_reports "$memcheck_errors" "$logs"/memcheck.*)))
+    leaks=$(plugin_reports "$memcheck_leaks" "$logs"/memcheck.*)
 fi
-echo "$(basename "$mutant") $crashes $errors $leaks $stock_crashes"
+echo "$(basename "$mutant") $crashes $errors $leaks $others"
