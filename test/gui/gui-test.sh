@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# gui-test.sh: the real Qt Wireshark, under Xvfb, with this build's plugin and
+# the Teardown profile, shows the teardown analysis: fields, expert items,
+# profile colors, the statistics dialog.  Leaves screenshots in OUTPUT_DIR.
+# Usage: gui-test.sh BUILD_DIR OUTPUT_DIR
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: $0 BUILD_DIR OUTPUT_DIR" >&2; exit 2; }
+here="$(cd "$(dirname "$0")" && pwd)"
+source_dir="$(cd "$here/../.." && pwd)"
+build_dir="$(cd "$1" && pwd)"
+mkdir -p "$2"
+output_dir="$(cd "$2" && pwd)"
+
+"$source_dir/packaging/install-deps.sh" wireshark-qt xvfb xdotool imagemagick
+
+plugin=$(find "$build_dir/plugins" -path '*/epan/teardown.so' | head -n 1)
+[ -n "$plugin" ] || { echo "gui-test: no teardown.so under $build_dir/plugins; build first" >&2; exit 1; }
+series=$(basename "$(dirname "$(dirname "$plugin")")")
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-gui.XXXXXX")
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# As root, Wireshark ignores personal plugins, so it runs as nobody with a
+# fresh HOME holding the plugin and the profile, installed as users do.
+home="$work/home"
+mkdir -p "$home/.local/lib/wireshark/plugins/$series/epan" "$work/out"
+cp "$plugin" "$home/.local/lib/wireshark/plugins/$series/epan/teardown.so"
+HOME="$home" XDG_CONFIG_HOME="$home/.config" "$source_dir/packaging/install-profile.sh" >/dev/null
+cat >"$home/.config/wireshark/recent_common" <<'EOF'
+gui.geometry_main_x: 0
+gui.geometry_main_y: 0
+gui.geometry_main_width: 1500
+gui.geometry_main_height: 900
+EOF
+cp "$here/record.lua" "$source_dir/fixtures/real/three-way.pcapng" \
+   "$source_dir/fixtures/crafted/check-ack-beyond-fin.pcap" "$work/"
+mergecap -w "$work/all-real.pcapng" "$source_dir"/fixtures/real/*.pcapng
+chmod -R a+rX "$work"
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R 65534:65534 "$work"
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+
+# Xvfb picks a free display and writes its number to fd 3 once it accepts
+# clients.  The screen is wider than the main window so dialogs fit beside it.
+exec 3<> <(:)
+Xvfb -displayfd 3 -ac -nolisten tcp -screen 0 2400x900x24 >"$output_dir/xvfb.log" 2>&1 &
+pids+=($!)
+read -r -t 20 display <&3 || { echo "gui-test: Xvfb did not start" >&2; exit 1; }
+exec 3<&-
+export DISPLAY=":$display"
+
+# wireshark NAME ARGS...: start Wireshark on a capture with the profile and
+# the recorder, which writes what this process dissected to out/NAME.txt.
+wireshark() {
+    local name=$1
+    shift
+    (cd "$work" && exec timeout -k 5 120 "${as_user[@]}" env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+        XDG_RUNTIME_DIR="$work" wireshark -C Teardown -o capture.no_interface_load:TRUE \
+        -o capture.no_extcap:TRUE -o gui.byte_view_show:FALSE \
+        -X lua_script:"$work/record.lua" -X lua_script1:"$work/out/$name.txt" "$@") \
+        >"$output_dir/$name.log" 2>&1 &
+    current=$!
+    pids+=("$current")
+}
+
+# close: end the current Wireshark, so the next scene's windows stand alone.
+close() {
+    kill "$current" 2>/dev/null || true
+    wait "$current" 2>/dev/null || true
+}
+
+# expect_record NAME: out/NAME.txt reaches expected-NAME.txt (comments
+# dropped) within 60 s, or the test fails with the difference.
+expect_record() {
+    local expected="$work/expected-$1.txt" actual="$work/out/$1.txt"
+    grep -v '^#' "$here/expected-$1.txt" >"$expected"
+    for _ in $(seq 120); do
+        cmp -s "$expected" "$actual" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    echo "gui-test: Wireshark's own dissection of $1 differs from expected-$1.txt:" >&2
+    diff -u "$expected" "$actual" >&2 || true
+    cat "$output_dir/$1.log" >&2
+    exit 1
+}
+
+# window TITLE_REGEX: the id of the visible window, waiting up to 60 s.
+window() {
+    local id
+    for _ in $(seq 120); do
+        id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1) || true
+        [ -n "$id" ] && { echo "$id"; return 0; }
+        sleep 0.5
+    done
+    echo "gui-test: no window named /$1/ appeared" >&2
+    exit 1
+}
+
+# pixels SHOT HEX: how many pixels of that color the screenshot holds.
+pixels() {
+    convert "$1" -format %c histogram:info:- |
+        awk -v hex="#$2" 'toupper($3) == hex { sub(":", "", $1); n += $1 } END { print n + 0 }'
+}
+
+# expect_pixels SHOT HEX MIN MAX WHAT: Wireshark drew MIN to MAX pixels of a
+# row color, which says how many rows a coloring rule matched.
+expect_pixels() {
+    local count
+    count=$(pixels "$1" "$2")
+    if [ "$count" -lt "$3" ] || [ "$count" -gt "$4" ]; then
+        echo "gui-test: $(basename "$1") has $count pixels of #$2, expected $3 to $4: $5" >&2
+        exit 1
+    fi
+}
+
+shoot() {
+    import -window "$1" "$output_dir/$2.png"
+}
+
+# The packet list, filtered to the teardown, with frame 9 (steps 2 and 3)
+# selected and its teardown subtree expanded: click into the details pane,
+# go to its last item (the post-dissector's tree comes last), expand it all.
+wireshark three-way -r "$work/three-way.pcapng" -Y teardown -g 9
+expect_record three-way
+main=$(window '^three-way\.pcapng')
+sleep 2
+xdotool mousemove --window "$main" 400 700 click 1 key End key shift+Right
+sleep 1
+shoot "$main" packet-list
+# Frames 8 and 10 wear the "Teardown step" color (9 is selected); frames 1-7,
+# which the filter hides, would wear Wireshark's TCP color.
+expect_pixels "$output_dir/packet-list.png" FFD880 30000 60000 "two teardown step rows must be colored"
+expect_pixels "$output_dir/packet-list.png" E7E6FF 0 0 "frames without teardown must be filtered out"
+
+close
+
+# The expert items reach the GUI: the recorder sees them with their severity
+# and group, the coloring rule paints their frames (8 and 9; frame 1 is
+# selected), and Wireshark's own Expert Information dialog opens at start.
+wireshark ack-beyond-fin -r "$work/check-ack-beyond-fin.pcap" -z expert
+expect_record ack-beyond-fin
+main=$(window '^check-ack-beyond-fin\.pcap$')
+expert=$(window '^Wireshark . Expert Information . check-ack-beyond-fin\.pcap$')
+sleep 2
+shoot "$main" ack-beyond-fin
+shoot "$expert" expert-info
+expect_pixels "$output_dir/ack-beyond-fin.png" CC0000 10000 30000 "two rows must wear the teardown check color"
+close
+
+# The statistics tree, opened at start on every real capture merged.
+wireshark all-real -r "$work/all-real.pcapng" -z teardown,tree
+statistics=$(window 'TCP Teardown')
+sleep 2
+shoot "$statistics" statistics
+xdotool search --onlyvisible --name . getwindowname %@ >&2
+close
+
+echo "gui-test: packet list and expert items shown; screenshots in $output_dir"
