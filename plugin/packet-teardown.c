@@ -7,12 +7,12 @@
  * The analysis itself is teardown_state.c.  Here every frame is read once,
  * on its first dissection, and what the state machine says about it is kept
  * in file scope; every later dissection (tshark -2, clicks in the GUI, where
- * TCP's fields are no longer primed) draws from that record alone.
+ * TCP's fields are no longer primed) draws from that record and its stream
+ * alone.
  */
 #include "teardown_compat.h"
 
 #include <epan/expert.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/to_str.h>
 #include <wsutil/wmem/wmem_array.h>
@@ -20,13 +20,29 @@
 #include "packet-teardown.h"
 #include "teardown_state.h"
 
-/* What the state machine said about one frame, plus what it takes to print
- * it in the numbering of the frame's own TCP tree. */
+/* What is kept of one annotated frame for the rest of the file, in 40
+ * bytes: the rest of what the state machine said about it (links to other
+ * frames, FIN sequence numbers, the initiator, times) is fixed in its stream
+ * once this frame has been seen, and is read back from there. */
 struct teardown_record {
+    uint32_t frame;          /* first: records are searched by frame */
+    uint32_t stream_id;      /* tcp.stream */
+    uint32_t seq, ack, len;  /* the segment's own, raw */
+    uint32_t seq_base;       /* raw minus shown sequence number */
+    uint32_t ack_base;       /* raw minus shown acknowledgement number */
+    uint32_t segments;
+    uint32_t checks : 9, steps : 5, pattern : 3, role : 2, sender_side : 2,
+             endpoint : 1, retransmission : 1, half_close : 1;
+    uint8_t  state_before[2];
+    uint8_t  state_after[2];
+};
+
+/* A record with its stream: everything needed to draw one frame. */
+struct teardown_view {
     struct teardown_annotation annotation;
     const struct teardown_stream *stream;
-    uint32_t seq_base;   /* raw minus shown sequence number */
-    uint32_t ack_base;   /* raw minus shown acknowledgement number */
+    uint32_t seq_base;
+    uint32_t ack_base;
 };
 
 /* TCP fields read on the first pass, by name, from the innermost TCP layer
@@ -106,8 +122,11 @@ static expert_field ei_half_close_data = EI_INIT;
 static teardown_pref_bool pref_analyze = TRUE;
 static teardown_pref_bool pref_info_column = TRUE;
 
-/* tcp.stream -> struct teardown_stream, emptied with each capture file. */
-static wmem_map_t *teardown_streams;
+/* struct teardown_stream by tcp.stream, emptied with each capture file. */
+static wmem_array_t *teardown_streams;
+
+/* The records of annotated frames, in increasing frame order. */
+static wmem_array_t *teardown_records;
 
 /* The frames that opened a stream, in increasing order: the statistics count
  * open streams on every pass, but only the first pass can tell them. */
@@ -135,18 +154,18 @@ first_error_layer(proto_tree *tree)
 }
 
 /* The innermost TCP header outside error messages, as its tcp.flags item. */
-static const field_info *
+static field_info *
 segment_flags_item(proto_tree *tree)
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[TCP_FLAGS]);
-    const field_info *innermost = NULL;
+    field_info *innermost = NULL;
     int error_layer;
 
     if (items == NULL || items->len == 0)
         return NULL;
     error_layer = first_error_layer(tree);
     for (guint i = 0; i < items->len; i++) {
-        const field_info *fi = (const field_info *)g_ptr_array_index(items, i);
+        field_info *fi = (field_info *)g_ptr_array_index(items, i);
 
         if (fi->total_layer_num < error_layer &&
             (innermost == NULL || fi->total_layer_num > innermost->total_layer_num))
@@ -171,29 +190,64 @@ read_tcp_field(proto_tree *tree, enum tcp_field field, int proto_layer, uint32_t
     return false;
 }
 
-/* Fills the segment from the frame's TCP header; false when there is none
- * that can be trusted (absent, quoted in an error, truncated, bogus). */
-static bool
-read_segment(proto_tree *tree, packet_info *pinfo, struct teardown_segment *segment,
-             uint32_t *stream_id, uint32_t *seq_base, uint32_t *ack_base)
+static struct teardown_stream *
+stream_at(uint32_t stream_id)
 {
-    const field_info *flags_item = segment_flags_item(tree);
-    uint32_t values[TCP_FIELD_COUNT];
-    bool present[TCP_FIELD_COUNT];
+    return (struct teardown_stream *)wmem_array_index(teardown_streams, stream_id);
+}
+
+/* Wireshark numbers TCP streams densely from 0, so they index an array. */
+static struct teardown_stream *
+find_or_add_stream(uint32_t stream_id)
+{
+    while (wmem_array_get_count(teardown_streams) <= stream_id) {
+        struct teardown_stream stream;
+
+        teardown_stream_init(&stream);
+        wmem_array_append_one(teardown_streams, stream);
+    }
+    return stream_at(stream_id);
+}
+
+/* Orders frame numbers, or records by the frame number they start with. */
+static int
+compare_frames(const void *a, const void *b)
+{
+    uint32_t frame_a = *(const uint32_t *)a, frame_b = *(const uint32_t *)b;
+
+    return frame_a < frame_b ? -1 : frame_a > frame_b;
+}
+
+static const void *
+find_frame(wmem_array_t *sorted, size_t element_size, uint32_t frame)
+{
+    return bsearch(&frame, wmem_array_get_raw(sorted), wmem_array_get_count(sorted),
+                   element_size, compare_frames);
+}
+
+static bool
+opens_stream(uint32_t frame)
+{
+    return find_frame(stream_first_frames, sizeof(uint32_t), frame) != NULL;
+}
+
+/* Fills the segment from the rest of the TCP header at proto_layer; false
+ * when part of it was not captured or the header is bogus. */
+static bool
+read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t flags,
+             struct teardown_segment *segment)
+{
+    static const enum tcp_field needed[] = {
+        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_SRCPORT, TCP_DSTPORT, TCP_HDR_LEN
+    };
+    uint32_t values[TCP_FIELD_COUNT] = { 0 };
     int order;
 
-    if (flags_item == NULL)
-        return false;
-    for (int field = 0; field < TCP_FIELD_COUNT; field++)
-        present[field] = read_tcp_field(tree, (enum tcp_field)field,
-                                        flags_item->proto_layer_num, &values[field]);
-    /* Without the ACK flag the acknowledgement number means nothing. */
-    if (!(values[TCP_FLAGS] & TEARDOWN_TH_ACK)) {
-        values[TCP_ACK] = values[TCP_ACK_RAW] = 0;
-        present[TCP_ACK] = present[TCP_ACK_RAW] = true;
-    }
-    for (int field = 0; field < TCP_FIELD_COUNT; field++) {
-        if (!present[field])
+    for (size_t i = 0; i < G_N_ELEMENTS(needed); i++) {
+        /* Without the ACK flag the acknowledgement number means nothing. */
+        if (needed[i] == TCP_ACK_RAW && !(flags & TEARDOWN_TH_ACK))
+            continue;
+        if (!read_tcp_field(tree, needed[i], proto_layer, &values[needed[i]]))
             return false;
     }
     if (values[TCP_HDR_LEN] < TCP_MIN_HEADER_LENGTH)
@@ -205,14 +259,11 @@ read_segment(proto_tree *tree, packet_info *pinfo, struct teardown_segment *segm
     if (order == 0)
         order = (int)values[TCP_SRCPORT] - (int)values[TCP_DSTPORT];
 
-    *stream_id = values[TCP_STREAM];
-    *seq_base = values[TCP_SEQ_RAW] - values[TCP_SEQ];
-    *ack_base = values[TCP_ACK_RAW] - values[TCP_ACK];
     segment->frame = pinfo->num;
     segment->endpoint = order <= 0 ? 0 : 1;
     segment->src_port = (uint16_t)values[TCP_SRCPORT];
     segment->dst_port = (uint16_t)values[TCP_DSTPORT];
-    segment->flags = (uint16_t)values[TCP_FLAGS];
+    segment->flags = flags;
     segment->seq = values[TCP_SEQ_RAW];
     segment->ack = values[TCP_ACK_RAW];
     segment->len = values[TCP_LEN];
@@ -220,82 +271,122 @@ read_segment(proto_tree *tree, packet_info *pinfo, struct teardown_segment *segm
     return true;
 }
 
-static struct teardown_stream *
-lookup_stream(uint32_t stream_id, uint32_t frame)
-{
-    struct teardown_stream *stream = wmem_map_lookup(teardown_streams, GUINT_TO_POINTER(stream_id));
-
-    if (stream == NULL) {
-        stream = wmem_new(wmem_file_scope(), struct teardown_stream);
-        teardown_stream_init(stream);
-        wmem_map_insert(teardown_streams, GUINT_TO_POINTER(stream_id), stream);
-        wmem_array_append_one(stream_first_frames, frame);
-    }
-    return stream;
-}
-
-static int
-compare_frames(const void *a, const void *b)
-{
-    uint32_t frame_a = *(const uint32_t *)a, frame_b = *(const uint32_t *)b;
-
-    return frame_a < frame_b ? -1 : frame_a > frame_b;
-}
-
-static bool
-opens_stream(uint32_t frame)
-{
-    return bsearch(&frame, wmem_array_get_raw(stream_first_frames),
-                   wmem_array_get_count(stream_first_frames), sizeof frame, compare_frames) != NULL;
-}
-
-/* First dissection of a frame: run the state machine, keep its verdict. */
+/* First dissection of a frame: run the state machine, keep its verdict.
+ * Most frames leave after reading two fields: their stream is established
+ * and not closing, and they carry no FIN, SYN or RST. */
 static const struct teardown_record *
 analyze_frame(packet_info *pinfo, proto_tree *tree)
 {
+    field_info *flags_item;
     struct teardown_segment segment;
-    struct teardown_annotation annotation;
+    struct teardown_annotation a;
     struct teardown_stream *stream;
-    struct teardown_record *record;
-    uint32_t stream_id, seq_base, ack_base;
+    struct teardown_record record;
+    uint32_t stream_id, shown_seq = 0, shown_ack = 0;
+    guint count = wmem_array_get_count(teardown_records);
+    uint16_t flags;
+    int layer;
+    bool opens;
 
-    if (tree == NULL || !read_segment(tree, pinfo, &segment, &stream_id, &seq_base, &ack_base))
+    if (tree == NULL || (flags_item = segment_flags_item(tree)) == NULL)
         return NULL;
-    stream = lookup_stream(stream_id, segment.frame);
-    if (!teardown_stream_update(stream, &segment, &annotation))
+    flags = (uint16_t)fvalue_get_uinteger(TEARDOWN_FVALUE(flags_item));
+    layer = flags_item->proto_layer_num;
+    if (!read_tcp_field(tree, TCP_STREAM, layer, &stream_id))
+        return NULL;
+    if (stream_id < wmem_array_get_count(teardown_streams) &&
+        teardown_stream_ignores(stream_at(stream_id), flags))
+        return NULL;
+    if (!read_segment(tree, pinfo, layer, flags, &segment))
+        return NULL;
+    /* The state machine takes segments in capture order only. */
+    if (count > 0 && ((const struct teardown_record *)
+                      wmem_array_index(teardown_records, count - 1))->frame >= segment.frame)
         return NULL;
 
-    record = wmem_new(wmem_file_scope(), struct teardown_record);
-    record->annotation = annotation;
-    record->stream = stream;
-    record->seq_base = seq_base;
-    record->ack_base = ack_base;
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_teardown, 0, record);
-    return record;
+    stream = find_or_add_stream(stream_id);
+    opens = !stream->seen_any;
+    if (opens)
+        wmem_array_append_one(stream_first_frames, segment.frame);
+    if (!teardown_stream_update(stream, &segment, &a))
+        return NULL;
+
+    /* The TCP tree's own numbering (relative or raw), for what is shown. */
+    read_tcp_field(tree, TCP_SEQ, layer, &shown_seq);
+    if (flags & TEARDOWN_TH_ACK)
+        read_tcp_field(tree, TCP_ACK, layer, &shown_ack);
+    record = (struct teardown_record) {
+        .frame = segment.frame, .stream_id = stream_id,
+        .seq = a.seq, .ack = a.ack, .len = a.len,
+        .seq_base = a.seq - shown_seq, .ack_base = (flags & TEARDOWN_TH_ACK) ? a.ack - shown_ack : 0,
+        .segments = a.segments,
+        .checks = a.checks, .steps = a.steps >> 1, .pattern = a.pattern, .role = a.role,
+        .sender_side = a.sender_side, .endpoint = a.endpoint,
+        .retransmission = a.retransmission, .half_close = a.half_close,
+        .state_before = { a.state_before[0], a.state_before[1] },
+        .state_after = { a.state_after[0], a.state_after[1] },
+    };
+    wmem_array_append_one(teardown_records, record);
+    return (const struct teardown_record *)wmem_array_index(teardown_records, count);
+}
+
+/* The full annotation of a recorded frame, from the record and its stream. */
+static void
+build_view(const struct teardown_record *r, packet_info *pinfo, struct teardown_view *view)
+{
+    const struct teardown_stream *stream = stream_at(r->stream_id);
+    const struct teardown_endpoint *own = &stream->endpoint[r->endpoint];
+    const struct teardown_endpoint *peer = &stream->endpoint[r->endpoint ^ 1];
+    struct teardown_annotation *a = &view->annotation;
+    uint8_t steps = (uint8_t)(r->steps << 1);
+
+    *a = (struct teardown_annotation) {
+        .steps = steps, .role = r->role, .sender_side = r->sender_side,
+        .initiator = stream->initiator, .pattern = r->pattern,
+        .retransmission = r->retransmission, .half_close = r->half_close,
+        .initiator_by_port = stream->initiator_by_port, .checks = r->checks,
+        .endpoint = r->endpoint, .seq = r->seq, .ack = r->ack, .len = r->len,
+        .fin_frame = (steps & ((1 << 2) | (1 << 4))) ? peer->fin_frame : 0,
+        .original_frame = r->retransmission ? own->fin_frame : 0,
+        .own_fin_seq = own->fin_seq, .own_fin_frame = own->fin_frame,
+        .peer_fin_seq = peer->fin_seq, .peer_fin_frame = peer->fin_frame,
+        .segments = r->segments,
+        .state_before = { r->state_before[0], r->state_before[1] },
+        .state_after = { r->state_after[0], r->state_after[1] },
+    };
+    if (stream->active != TEARDOWN_NO_ENDPOINT) {
+        a->step1_frame = stream->endpoint[stream->active].fin_frame;
+        if ((steps & (1 << 4)) || r->pattern != TEARDOWN_PATTERN_NONE)
+            a->duration_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs -
+                             stream->step1_time_ns;
+    }
+    view->stream = stream;
+    view->seq_base = r->seq_base;
+    view->ack_base = r->ack_base;
 }
 
 /* ---- Drawing a record (every pass) ------------------------------------- */
 
 /* Sequence numbers as the frame's TCP tree shows them (relative or raw). */
 static uint32_t
-shown_seq(const struct teardown_record *record, uint32_t raw_seq)
+shown_seq(const struct teardown_view *view, uint32_t raw_seq)
 {
-    return raw_seq - record->seq_base;
+    return raw_seq - view->seq_base;
 }
 
 static uint32_t
-shown_ack(const struct teardown_record *record, uint32_t raw_ack)
+shown_ack(const struct teardown_view *view, uint32_t raw_ack)
 {
-    return raw_ack - record->ack_base;
+    return raw_ack - view->ack_base;
 }
 
 /* "10.0.0.132:22" or "[2001:db8::1]:22" for one endpoint of the frame. */
 static const char *
-endpoint_address(const struct teardown_record *record, packet_info *pinfo, uint8_t endpoint)
+endpoint_address(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
 {
-    const address *addr = endpoint == record->annotation.endpoint ? &pinfo->net_src : &pinfo->net_dst;
+    const address *addr = endpoint == view->annotation.endpoint ? &pinfo->net_src : &pinfo->net_dst;
     const char *text = address_to_str(pinfo->pool, addr);
-    unsigned port = record->stream->endpoint[endpoint].port;
+    unsigned port = view->stream->endpoint[endpoint].port;
 
     if (addr->type == AT_IPv6)
         return wmem_strdup_printf(pinfo->pool, "[%s]:%u", text, port);
@@ -303,9 +394,9 @@ endpoint_address(const struct teardown_record *record, packet_info *pinfo, uint8
 }
 
 static enum teardown_side
-endpoint_side(const struct teardown_record *record, uint8_t endpoint)
+endpoint_side(const struct teardown_view *view, uint8_t endpoint)
 {
-    const struct teardown_annotation *a = &record->annotation;
+    const struct teardown_annotation *a = &view->annotation;
 
     if (endpoint == a->endpoint || a->sender_side == TEARDOWN_SIDE_UNKNOWN)
         return (enum teardown_side)a->sender_side;
@@ -314,19 +405,19 @@ endpoint_side(const struct teardown_record *record, uint8_t endpoint)
 
 /* "server 10.0.0.132:22", or "endpoint 10.0.0.132:22" when sides are unknown. */
 static const char *
-endpoint_text(const struct teardown_record *record, packet_info *pinfo, uint8_t endpoint)
+endpoint_text(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
 {
-    enum teardown_side side = endpoint_side(record, endpoint);
+    enum teardown_side side = endpoint_side(view, endpoint);
 
     return wmem_strdup_printf(pinfo->pool, "%s %s",
                               side == TEARDOWN_SIDE_UNKNOWN ? "endpoint" : teardown_side_name(side),
-                              endpoint_address(record, pinfo, endpoint));
+                              endpoint_address(view, pinfo, endpoint));
 }
 
 static const char *
-sender_text(const struct teardown_record *record, packet_info *pinfo)
+sender_text(const struct teardown_view *view, packet_info *pinfo)
 {
-    return endpoint_text(record, pinfo, record->annotation.endpoint);
+    return endpoint_text(view, pinfo, view->annotation.endpoint);
 }
 
 static const char *
@@ -338,15 +429,15 @@ role_text(const struct teardown_annotation *a)
 /* "Step 1 of 4: active closer (server 10.0.0.132:22) sends FIN, seq 169" */
 static void
 add_step_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-              const struct teardown_record *record, unsigned step)
+              const struct teardown_view *view, unsigned step)
 {
-    const struct teardown_annotation *a = &record->annotation;
-    const char *who = sender_text(record, pinfo);
+    const struct teardown_annotation *a = &view->annotation;
+    const char *who = sender_text(view, pinfo);
     const char *what;
     proto_item *item;
 
     if (step == 1 || step == 3) {
-        uint32_t fin_seq = shown_seq(record, a->seq + a->len);
+        uint32_t fin_seq = shown_seq(view, a->seq + a->len);
 
         if (a->len > 0)
             what = wmem_strdup_printf(pinfo->pool, "sends %u bytes of data and FIN, FIN seq %u",
@@ -358,8 +449,8 @@ add_step_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                                       what, a->original_frame);
     } else {
         what = wmem_strdup_printf(pinfo->pool, "acknowledges the FIN of frame %u (seq %u), ack %u",
-                                  a->fin_frame, shown_ack(record, a->peer_fin_seq),
-                                  shown_ack(record, a->ack));
+                                  a->fin_frame, shown_ack(view, a->peer_fin_seq),
+                                  shown_ack(view, a->ack));
     }
     item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
                                       "Step %u of 4: %s (%s) %s", step, role_text(a), who, what);
@@ -389,22 +480,22 @@ add_state_field(proto_tree *tree, int hf, tvbuff_t *tvb, uint8_t state)
  * state once this segment is sent and received, the closer named first. */
 static void
 add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                const struct teardown_record *record)
+                const struct teardown_view *view)
 {
-    const struct teardown_annotation *a = &record->annotation;
-    uint8_t first = record->stream->active != TEARDOWN_NO_ENDPOINT ? record->stream->active : a->endpoint;
+    const struct teardown_annotation *a = &view->annotation;
+    uint8_t first = view->stream->active != TEARDOWN_NO_ENDPOINT ? view->stream->active : a->endpoint;
     wmem_strbuf_t *text = wmem_strbuf_new(pinfo->pool, "");
     proto_item *item;
     proto_tree *states_tree;
 
     for (uint8_t i = 0; i < 2; i++) {
         uint8_t endpoint = first ^ i;
-        enum teardown_side side = endpoint_side(record, endpoint);
+        enum teardown_side side = endpoint_side(view, endpoint);
         const char *before = teardown_tcp_state_name((enum teardown_tcp_state)a->state_before[endpoint]);
         const char *after = teardown_tcp_state_name((enum teardown_tcp_state)a->state_after[endpoint]);
 
         wmem_strbuf_append_printf(text, "%s%s ", i == 0 ? "" : ", ",
-            side == TEARDOWN_SIDE_UNKNOWN ? endpoint_address(record, pinfo, endpoint) : teardown_side_name(side));
+            side == TEARDOWN_SIDE_UNKNOWN ? endpoint_address(view, pinfo, endpoint) : teardown_side_name(side));
         if (a->state_before[endpoint] != a->state_after[endpoint])
             wmem_strbuf_append_printf(text, "%s -> ", before);
         wmem_strbuf_append(text, after);
@@ -413,7 +504,7 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     proto_item_set_generated(item);
     states_tree = proto_item_add_subtree(item, ett_states);
     for (uint8_t endpoint = 0; endpoint < 2; endpoint++) {
-        enum teardown_side side = endpoint_side(record, endpoint);
+        enum teardown_side side = endpoint_side(view, endpoint);
 
         if (side != TEARDOWN_SIDE_UNKNOWN)
             add_state_field(states_tree, side == TEARDOWN_SIDE_CLIENT ? hf_state_client : hf_state_server,
@@ -426,15 +517,15 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 /* On the frame that completes or ends a teardown: how it went, in one line. */
 static void
 add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                 const struct teardown_record *record)
+                 const struct teardown_view *view)
 {
-    const struct teardown_annotation *a = &record->annotation;
-    uint8_t closer = record->stream->active != TEARDOWN_NO_ENDPOINT ? record->stream->active : a->endpoint;
+    const struct teardown_annotation *a = &view->annotation;
+    uint8_t closer = view->stream->active != TEARDOWN_NO_ENDPOINT ? view->stream->active : a->endpoint;
     const char *pattern = teardown_pattern_name((enum teardown_pattern)a->pattern);
-    const char *who = endpoint_text(record, pinfo, closer);
+    const char *who = endpoint_text(view, pinfo, closer);
     proto_item *item;
 
-    if (record->stream->active == TEARDOWN_NO_ENDPOINT)
+    if (view->stream->active == TEARDOWN_NO_ENDPOINT)
         item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
                                           "Summary: %s by %s", pattern, who);
     else
@@ -448,13 +539,13 @@ add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
  * the expected and seen values in the TCP tree's numbering. */
 static void
 add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info *pinfo,
-                 const struct teardown_record *record)
+                 const struct teardown_view *view)
 {
-    const struct teardown_annotation *a = &record->annotation;
-    uint32_t seq = shown_seq(record, a->seq);
-    uint32_t ack = shown_ack(record, a->ack);
-    uint32_t own_fin = shown_seq(record, a->own_fin_seq);
-    uint32_t peer_fin = shown_ack(record, a->peer_fin_seq);
+    const struct teardown_annotation *a = &view->annotation;
+    uint32_t seq = shown_seq(view, a->seq);
+    uint32_t ack = shown_ack(view, a->ack);
+    uint32_t own_fin = shown_seq(view, a->own_fin_seq);
+    uint32_t peer_fin = shown_ack(view, a->peer_fin_seq);
 
     if (a->checks & (TEARDOWN_CHECK_ACK_BEYOND_FIN | TEARDOWN_CHECK_ACK_REGRESSED))
         proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_ack, tvb, 0, 0, peer_fin + 1));
@@ -476,11 +567,11 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
     if (a->checks & TEARDOWN_CHECK_FIN_SEQ_CHANGED)
         expert_add_info_format(pinfo, item, &ei_fin_seq_changed,
             "FIN at seq %u, but this endpoint's FIN of frame %u was at seq %u",
-            shown_seq(record, a->seq + a->len), a->own_fin_frame, own_fin);
+            shown_seq(view, a->seq + a->len), a->own_fin_frame, own_fin);
     if (a->checks & TEARDOWN_CHECK_DATA_AFTER_FIN)
         expert_add_info_format(pinfo, item, &ei_data_after_fin,
             "Data up to seq %u after this endpoint's FIN of frame %u at seq %u: expected nothing beyond %u",
-            shown_seq(record, a->seq + a->len), a->own_fin_frame, own_fin, own_fin + 1);
+            shown_seq(view, a->seq + a->len), a->own_fin_frame, own_fin, own_fin + 1);
     if (a->checks & TEARDOWN_CHECK_FIN_WITHOUT_ACK)
         expert_add_info_format(pinfo, item, &ei_fin_without_ack,
             "FIN without the ACK flag: expected ACK on every segment after the first");
@@ -528,11 +619,11 @@ summary_text(const struct teardown_annotation *a, packet_info *pinfo)
 }
 
 static void
-render_record(const struct teardown_record *record, tvbuff_t *tvb, packet_info *pinfo,
+render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo,
               proto_tree *tree)
 {
-    const struct teardown_annotation *a = &record->annotation;
-    const struct teardown_endpoint *sender = &record->stream->endpoint[a->endpoint];
+    const struct teardown_annotation *a = &view->annotation;
+    const struct teardown_endpoint *sender = &view->stream->endpoint[a->endpoint];
     enum teardown_pattern pattern = (enum teardown_pattern)a->pattern;
     bool carries_fin = (a->steps & ((1 << 1) | (1 << 3))) != 0;
     const char *summary;
@@ -541,7 +632,7 @@ render_record(const struct teardown_record *record, tvbuff_t *tvb, packet_info *
 
     /* After the whole capture was read, every frame shows how it ended. */
     if (pattern == TEARDOWN_PATTERN_NONE && PINFO_FD_VISITED(pinfo))
-        pattern = teardown_stream_final_pattern(record->stream);
+        pattern = teardown_stream_final_pattern(view->stream);
 
     summary = summary_text(a, pinfo);
     if (pref_info_column)
@@ -553,7 +644,7 @@ render_record(const struct teardown_record *record, tvbuff_t *tvb, packet_info *
 
     for (unsigned step = 1; step <= 4; step++) {
         if (a->steps & (1 << step))
-            add_step_item(teardown_tree, tvb, pinfo, record, step);
+            add_step_item(teardown_tree, tvb, pinfo, view, step);
     }
     proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_role, tvb, 0, 0,
         teardown_role_name((enum teardown_role)a->role)));
@@ -582,24 +673,24 @@ render_record(const struct teardown_record *record, tvbuff_t *tvb, packet_info *
     }
     if (a->half_close)
         add_flag_item(teardown_tree, hf_half_close, tvb);
-    add_states_item(teardown_tree, tvb, pinfo, record);
+    add_states_item(teardown_tree, tvb, pinfo, view);
     if (a->pattern != TEARDOWN_PATTERN_NONE)
-        add_summary_item(teardown_tree, tvb, pinfo, record);
-    add_expert_items(teardown_tree, item, tvb, pinfo, record);
+        add_summary_item(teardown_tree, tvb, pinfo, view);
+    add_expert_items(teardown_tree, item, tvb, pinfo, view);
 
     proto_item_append_text(item, ": %s", summary);
 }
 
 static void
-queue_tap(packet_info *pinfo, const struct teardown_record *record)
+queue_tap(packet_info *pinfo, const struct teardown_view *view)
 {
     struct teardown_tap_info *info;
     bool opened = opens_stream(pinfo->num);
 
-    if (record == NULL && !opened)
+    if (view == NULL && !opened)
         return;
     info = wmem_new(pinfo->pool, struct teardown_tap_info);
-    info->annotation = record != NULL ? &record->annotation : NULL;
+    info->annotation = view != NULL ? wmem_memdup(pinfo->pool, &view->annotation, sizeof view->annotation) : NULL;
     info->stream_opened = opened;
     tap_queue_packet(teardown_tap, pinfo, info);
 }
@@ -608,19 +699,21 @@ static int
 dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const struct teardown_record *record;
+    struct teardown_view view;
 
     if (!pref_analyze)
         return 0;
     if (PINFO_FD_VISITED(pinfo))
-        record = (const struct teardown_record *)p_get_proto_data(wmem_file_scope(), pinfo,
-                                                                  proto_teardown, 0);
+        record = find_frame(teardown_records, sizeof *record, pinfo->num);
     else
         record = analyze_frame(pinfo, tree);
+    if (record != NULL)
+        build_view(record, pinfo, &view);
     if (have_tap_listener(teardown_tap))
-        queue_tap(pinfo, record);
+        queue_tap(pinfo, record != NULL ? &view : NULL);
     if (record == NULL)
         return 0;
-    render_record(record, tvb, pinfo, tree);
+    render_record(&view, tvb, pinfo, tree);
     return tvb_captured_length(tvb);
 }
 
@@ -629,6 +722,8 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 static void
 init_teardown(void)
 {
+    teardown_streams = wmem_array_sized_new(wmem_file_scope(), sizeof(struct teardown_stream), 1024);
+    teardown_records = wmem_array_sized_new(wmem_file_scope(), sizeof(struct teardown_record), 1024);
     stream_first_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
 }
 
@@ -746,8 +841,6 @@ proto_register_teardown(void)
     teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);
     teardown_tap = register_tap("teardown");
     register_init_routine(init_teardown);
-    teardown_streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(),
-                                              g_direct_hash, g_direct_equal);
 }
 
 void

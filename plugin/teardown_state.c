@@ -168,8 +168,9 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
     } else {
         out->segments = 1;
         /* Whoever resets an unclosed connection tears it down. */
+        stream->initiator = side_of(stream, sender);
         out->role = TEARDOWN_ROLE_ACTIVE;
-        out->initiator = side_of(stream, sender);
+        out->initiator = stream->initiator;
         out->sender_side = out->initiator;
     }
     return true;
@@ -357,6 +358,15 @@ teardown_stream_update(struct teardown_stream *stream,
     out->state_after[0] = endpoint_state(stream, 0);
     out->state_after[1] = endpoint_state(stream, 1);
     return true;
+}
+
+bool
+teardown_stream_ignores(const struct teardown_stream *stream, uint16_t flags)
+{
+    if (stream->ended)
+        return true;
+    return stream->established && stream->active == TEARDOWN_NO_ENDPOINT &&
+           !(flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_SYN | TEARDOWN_TH_RST));
 }
 
 enum teardown_pattern

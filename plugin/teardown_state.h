@@ -133,11 +133,11 @@ struct teardown_stream {
     uint32_t teardown_segments; /* segments since step 1, step 1 included */
     uint32_t step2_frame;
     uint32_t step3_frame;
-    uint32_t end_frame;      /* the frame that completed or reset it */
     uint8_t  client;         /* endpoint index, or TEARDOWN_NO_ENDPOINT */
     uint8_t  syn_sender;     /* sender of a SYN without ACK, or none */
     uint8_t  active;         /* step-1 sender, or TEARDOWN_NO_ENDPOINT */
-    uint8_t  initiator;      /* enum teardown_side, fixed at step 1 */
+    uint8_t  initiator;      /* enum teardown_side, fixed at step 1 or
+                                by the RST that aborts or refuses */
     uint8_t  pattern;        /* enum teardown_pattern, once known */
     bool     seen_any;       /* a segment of this stream was seen */
     bool     synack_seen;
@@ -157,6 +157,11 @@ void teardown_stream_init(struct teardown_stream *stream);
 bool teardown_stream_update(struct teardown_stream *stream,
                             const struct teardown_segment *segment,
                             struct teardown_annotation *out);
+
+/* True when a segment with these TEARDOWN_TH_* flags would change nothing in
+ * the stream and be said nothing about: the caller may skip reading the rest
+ * of it.  Most segments of a capture are such. */
+bool teardown_stream_ignores(const struct teardown_stream *stream, uint16_t flags);
 
 /* The pattern the stream has ended with, once everything it will ever see has
  * been fed: "incomplete" for a teardown that started and never completed. */

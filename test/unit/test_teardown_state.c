@@ -609,6 +609,36 @@ test_bad_endpoint_is_ignored(void)
     g_assert_false(t.stream.seen_any);
 }
 
+/* What the stream says it ignores, feeding it changes nothing. */
+static void
+assert_ignored_changes_nothing(struct trace *t, int from, const char *flags)
+{
+    struct teardown_stream before = t->stream;
+
+    g_assert_true(teardown_stream_ignores(&t->stream, parse_flags(flags)));
+    g_assert_false(seg(t, from, flags, 1101, 5201, 10));
+    g_assert_cmpmem(&before, sizeof before, &t->stream, sizeof t->stream);
+}
+
+static void
+test_ignores(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));   /* unseen */
+    open_connection(&t, 1000, 5000);
+    assert_ignored_changes_nothing(&t, CLIENT, "A");
+    assert_ignored_changes_nothing(&t, SERVER, "A");
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK | TEARDOWN_TH_FIN));
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_RST));
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));   /* closing */
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));
+    assert_ignored_changes_nothing(&t, CLIENT, "FA");                      /* ended */
+}
+
 static void
 test_names(void)
 {
@@ -650,6 +680,7 @@ main(int argc, char **argv)
     g_test_add_func("/teardown/client-from-syn-ack", test_client_from_syn_ack);
     g_test_add_func("/teardown/incomplete", test_incomplete);
     g_test_add_func("/teardown/bad-endpoint", test_bad_endpoint_is_ignored);
+    g_test_add_func("/teardown/ignores", test_ignores);
     g_test_add_func("/teardown/names", test_names);
     return g_test_run();
 }
