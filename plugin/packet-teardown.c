@@ -429,13 +429,17 @@ role_text(const struct teardown_annotation *a)
 /* "Step 1 of 4: active closer (server 10.0.0.132:22) sends FIN, seq 169" */
 static void
 add_step_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-              const struct teardown_view *view, unsigned step)
+              const struct teardown_view *view, unsigned step, bool wordy)
 {
     const struct teardown_annotation *a = &view->annotation;
-    const char *who = sender_text(view, pinfo);
-    const char *what;
+    const char *who, *what;
     proto_item *item;
 
+    if (!wordy) {
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_step, tvb, 0, 0, step));
+        return;
+    }
+    who = sender_text(view, pinfo);
     if (step == 1 || step == 3) {
         uint32_t fin_seq = shown_seq(view, a->seq + a->len);
 
@@ -488,7 +492,7 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     proto_item *item;
     proto_tree *states_tree;
 
-    for (uint8_t i = 0; i < 2; i++) {
+    for (uint8_t i = 0; i < 2 && proto_field_is_referenced(tree, hf_states); i++) {
         uint8_t endpoint = first ^ i;
         enum teardown_side side = endpoint_side(view, endpoint);
         const char *before = teardown_tcp_state_name((enum teardown_tcp_state)a->state_before[endpoint]);
@@ -517,14 +521,19 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 /* On the frame that completes or ends a teardown: how it went, in one line. */
 static void
 add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                 const struct teardown_view *view)
+                 const struct teardown_view *view, bool wordy)
 {
     const struct teardown_annotation *a = &view->annotation;
     uint8_t closer = view->stream->active != TEARDOWN_NO_ENDPOINT ? view->stream->active : a->endpoint;
     const char *pattern = teardown_pattern_name((enum teardown_pattern)a->pattern);
-    const char *who = endpoint_text(view, pinfo, closer);
+    const char *who;
     proto_item *item;
 
+    if (!wordy) {
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_segments, tvb, 0, 0, a->segments));
+        return;
+    }
+    who = endpoint_text(view, pinfo, closer);
     if (view->stream->active == TEARDOWN_NO_ENDPOINT)
         item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
                                           "Summary: %s by %s", pattern, who);
@@ -627,6 +636,7 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     enum teardown_pattern pattern = (enum teardown_pattern)a->pattern;
     bool carries_fin = (a->steps & ((1 << 1) | (1 << 3))) != 0;
     const char *summary;
+    bool wordy;
     proto_item *item;
     proto_tree *teardown_tree;
 
@@ -634,8 +644,10 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     if (pattern == TEARDOWN_PATTERN_NONE && PINFO_FD_VISITED(pinfo))
         pattern = teardown_stream_final_pattern(view->stream);
 
-    summary = summary_text(a, pinfo);
-    if (pref_info_column)
+    /* Sentences cost more than the analysis: write them only for a reader. */
+    wordy = tree != NULL && PTREE_DATA(tree)->visible;
+    summary = wordy || (pref_info_column && pinfo->cinfo != NULL) ? summary_text(a, pinfo) : NULL;
+    if (pref_info_column && summary != NULL)
         col_append_fstr(pinfo->cinfo, COL_INFO, " [Teardown %s]", summary);
 
     item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
@@ -644,7 +656,7 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
 
     for (unsigned step = 1; step <= 4; step++) {
         if (a->steps & (1 << step))
-            add_step_item(teardown_tree, tvb, pinfo, view, step);
+            add_step_item(teardown_tree, tvb, pinfo, view, step, wordy);
     }
     proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_role, tvb, 0, 0,
         teardown_role_name((enum teardown_role)a->role)));
@@ -675,10 +687,10 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
         add_flag_item(teardown_tree, hf_half_close, tvb);
     add_states_item(teardown_tree, tvb, pinfo, view);
     if (a->pattern != TEARDOWN_PATTERN_NONE)
-        add_summary_item(teardown_tree, tvb, pinfo, view);
+        add_summary_item(teardown_tree, tvb, pinfo, view, wordy);
     add_expert_items(teardown_tree, item, tvb, pinfo, view);
-
-    proto_item_append_text(item, ": %s", summary);
+    if (wordy)
+        proto_item_append_text(item, ": %s", summary);
 }
 
 static void
