@@ -11,7 +11,7 @@ build_dir="$(cd "$1" && pwd)"
 mkdir -p "$2"
 output_dir="$(cd "$2" && pwd)"
 
-"$source_dir/packaging/install-deps.sh" wireshark-qt xvfb xdotool imagemagick
+"$source_dir/packaging/install-deps.sh" wireshark-qt xvfb xdotool xclip imagemagick
 
 plugin=$(find "$build_dir/plugins" -path '*/epan/teardown.so' | head -n 1)
 [ -n "$plugin" ] || { echo "gui-test: no teardown.so under $build_dir/plugins; build first" >&2; exit 1; }
@@ -29,19 +29,14 @@ trap cleanup EXIT
 # As root, Wireshark ignores personal plugins, so it runs as nobody with a
 # fresh HOME holding the plugin and the profile, installed as users do.
 home="$work/home"
-mkdir -p "$home/.local/lib/wireshark/plugins/$series/epan" "$work/out"
+mkdir -p "$home/.local/lib/wireshark/plugins/$series/epan" "$work/out" "$work/run"
 cp "$plugin" "$home/.local/lib/wireshark/plugins/$series/epan/teardown.so"
 HOME="$home" XDG_CONFIG_HOME="$home/.config" "$source_dir/packaging/install-profile.sh" >/dev/null
-cat >"$home/.config/wireshark/recent_common" <<'EOF'
-gui.geometry_main_x: 0
-gui.geometry_main_y: 0
-gui.geometry_main_width: 1500
-gui.geometry_main_height: 900
-EOF
 cp "$here/record.lua" "$source_dir/fixtures/real/three-way.pcapng" \
    "$source_dir/fixtures/crafted/check-ack-beyond-fin.pcap" "$work/"
 mergecap -w "$work/all-real.pcapng" "$source_dir"/fixtures/real/*.pcapng
 chmod -R a+rX "$work"
+chmod 700 "$work/run"
 as_user=()
 if [ "$(id -u)" -eq 0 ]; then
     chown -R 65534:65534 "$work"
@@ -51,7 +46,7 @@ fi
 # Xvfb picks a free display and writes its number to fd 3 once it accepts
 # clients.  The screen is wider than the main window so dialogs fit beside it.
 exec 3<> <(:)
-Xvfb -displayfd 3 -ac -nolisten tcp -screen 0 2400x900x24 >"$output_dir/xvfb.log" 2>&1 &
+Xvfb -displayfd 3 -ac -nolisten tcp -screen 0 2500x900x24 >"$output_dir/xvfb.log" 2>&1 &
 pids+=($!)
 read -r -t 20 display <&3 || { echo "gui-test: Xvfb did not start" >&2; exit 1; }
 exec 3<&-
@@ -59,11 +54,14 @@ export DISPLAY=":$display"
 
 # wireshark NAME ARGS...: start Wireshark on a capture with the profile and
 # the recorder, which writes what this process dissected to out/NAME.txt.
+# Each starts with the same main window geometry (Wireshark saves its own on
+# exit), so that screenshots and their pixel counts do not vary.
 wireshark() {
     local name=$1
     shift
+    printf 'gui.geometry_main_%s\n' 'x: 0' 'y: 0' 'width: 1500' 'height: 900' >"$home/.config/wireshark/recent_common"
     (cd "$work" && exec timeout -k 5 120 "${as_user[@]}" env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
-        XDG_RUNTIME_DIR="$work" wireshark -C Teardown -o capture.no_interface_load:TRUE \
+        XDG_RUNTIME_DIR="$work/run" wireshark -C Teardown -o capture.no_interface_load:TRUE \
         -o capture.no_extcap:TRUE -o gui.byte_view_show:FALSE \
         -X lua_script:"$work/record.lua" -X lua_script1:"$work/out/$name.txt" "$@") \
         >"$output_dir/$name.log" 2>&1 &
@@ -121,6 +119,15 @@ expect_pixels() {
     fi
 }
 
+# counts: each item of a statistics tree as text, "topic / item|count",
+# sorted, since tshark orders items by count and the GUI by creation.
+counts() {
+    awk -F'  +' '/^Topic/ { table = 1; next }
+        table && NF >= 2 && $2 ~ /^[0-9]+$/ {
+            if ($1 ~ /^ /) { sub(/^ +/, "", $1); print topic " / " $1 "|" $2 } else { topic = $1; print $1 "|" $2 }
+        }' | LC_ALL=C sort
+}
+
 shoot() {
     import -window "$1" "$output_dir/$2.png"
 }
@@ -148,19 +155,41 @@ close
 wireshark ack-beyond-fin -r "$work/check-ack-beyond-fin.pcap" -z expert
 expect_record ack-beyond-fin
 main=$(window '^check-ack-beyond-fin\.pcap$')
-expert=$(window '^Wireshark . Expert Information . check-ack-beyond-fin\.pcap$')
+expert=$(window 'Expert Information.*check-ack-beyond-fin\.pcap')
+xdotool windowmove --sync "$expert" 1520 0
 sleep 2
 shoot "$main" ack-beyond-fin
 shoot "$expert" expert-info
-expect_pixels "$output_dir/ack-beyond-fin.png" CC0000 10000 30000 "two rows must wear the teardown check color"
+expect_pixels "$output_dir/ack-beyond-fin.png" CC0000 30000 60000 "two rows must wear the teardown check color"
 close
 
-# The statistics tree, opened at start on every real capture merged.
-wireshark all-real -r "$work/all-real.pcapng" -z teardown,tree
-statistics=$(window 'TCP Teardown')
+# The statistics tree: Statistics is the menu with mnemonic S, TCP Teardown
+# its last item (plugins' trees come last).  The dialog's Copy button puts
+# the tree on the clipboard as text, which must count what tshark counts.
+wireshark all-real -r "$work/all-real.pcapng"
+main=$(window '^all-real\.pcapng$')
 sleep 2
+xdotool windowfocus --sync "$main" key alt+s
+sleep 1
+xdotool key Up Return
+statistics=$(window 'TCP Teardown.*all-real\.pcapng')
+xdotool windowsize --sync "$statistics" 700 880 windowmove --sync "$statistics" 1520 0
+sleep 1
 shoot "$statistics" statistics
-xdotool search --onlyvisible --name . getwindowname %@ >&2
+xdotool mousemove --window "$statistics" 465 856 click 1
+sleep 1
+timeout 10 xclip -o -selection clipboard >"$output_dir/statistics.txt"
+"$build_dir/tshark-teardown" -r "$work/all-real.pcapng" -q -z teardown,tree >"$work/statistics.tshark"
+counts <"$output_dir/statistics.txt" >"$work/statistics.gui"
+if ! grep -q '^Streams by outcome|[1-9]' "$work/statistics.gui"; then
+    echo "gui-test: the GUI's TCP Teardown statistics count no stream:" >&2
+    cat "$output_dir/statistics.txt" >&2
+    exit 1
+fi
+if ! diff -u <(counts <"$work/statistics.tshark") "$work/statistics.gui" >&2; then
+    echo "gui-test: the GUI's TCP Teardown statistics differ from tshark's (above)" >&2
+    exit 1
+fi
 close
 
-echo "gui-test: packet list and expert items shown; screenshots in $output_dir"
+echo "gui-test: the GUI shows the teardown fields, expert items and statistics; screenshots in $output_dir"
