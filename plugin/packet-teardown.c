@@ -58,6 +58,7 @@ enum tcp_field {
     TCP_SRCPORT,
     TCP_DSTPORT,
     TCP_HDR_LEN,
+    TCP_URGENT_POINTER,
     TCP_FIELD_COUNT
 };
 
@@ -72,6 +73,7 @@ static const char *const tcp_field_names[TCP_FIELD_COUNT] = {
     [TCP_SRCPORT] = "tcp.srcport",
     [TCP_DSTPORT] = "tcp.dstport",
     [TCP_HDR_LEN] = "tcp.hdr_len",
+    [TCP_URGENT_POINTER] = "tcp.urgent_pointer",
 };
 
 /* Protocols whose error messages quote a TCP header (RFC 792, RFC 4443). */
@@ -237,8 +239,12 @@ static bool
 read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t flags,
              struct teardown_segment *segment)
 {
+    /* The urgent pointer ends the fixed header, so only its presence
+     * proves the header was captured: 4.6 also gives a length to a header
+     * cut short after the flags. */
     static const enum tcp_field needed[] = {
-        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_SRCPORT, TCP_DSTPORT, TCP_HDR_LEN
+        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_SRCPORT, TCP_DSTPORT, TCP_HDR_LEN,
+        TCP_URGENT_POINTER
     };
     uint32_t values[TCP_FIELD_COUNT] = { 0 };
     int order;
@@ -681,7 +687,9 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
         nstime_set_zero(&duration);
         duration.secs = (time_t)(a->duration_ns / 1000000000);
         duration.nsecs = (int)(a->duration_ns % 1000000000);
-        proto_item_set_generated(proto_tree_add_time(teardown_tree, hf_duration, tvb, 0, 0, &duration));
+        /* In seconds on every release: 4.6 would otherwise pick a unit. */
+        proto_item_set_generated(proto_tree_add_time_format_value(teardown_tree, hf_duration, tvb, 0, 0,
+            &duration, "%s seconds", rel_time_to_secs_str(pinfo->pool, &duration)));
     }
     if (a->half_close)
         add_flag_item(teardown_tree, hf_half_close, tvb);
