@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # install-deps.sh: install, from Debian's archive, what building and testing
-# the plugin needs; installs nothing that is already there.
+# the plugin needs, plus any packages named as arguments (what the GUI and
+# packaging tests need); installs nothing that is already there.
+# Usage: install-deps.sh [PACKAGE...]
 set -euo pipefail
 
 packages=(
     cmake make gcc pkg-config libglib2.0-dev   # build
     wireshark-dev libwireshark-dev tshark      # Wireshark's headers, CMake package, tshark
     util-linux                                 # setpriv: tests run tshark unprivileged
+    clang libclang-rt-14-dev valgrind python3  # fuzzing, sanitizers, memory checks
+    "$@"
 )
 
 missing=()

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# matrix.sh: build and test the plugin against each Wireshark release Debian
+# ships, each in a cached minimal Debian root (debian-root.sh): the whole
+# test suite (test/run-all.sh), then the package test (test-package.sh,
+# without running the suite a second time at package build).
+# Prints one summary line, e.g. "matrix: 4.0 passed, 4.4 passed, 4.6 passed",
+# and exits non-zero if any release fails.  Run as root.
+# Usage: matrix.sh [SUITE...]      (default: bookworm trixie sid)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(bookworm trixie sid)
+
+"$here/install-deps.sh" debootstrap
+logs=$(mktemp -d "${TMPDIR:-/tmp}/teardown-matrix.XXXXXX")
+trap 'rm -rf "$logs"' EXIT
+
+# Runs one step of a release, timed, its output in a log shown on failure.
+step() {
+    local suite=$1 name=$2 start=$SECONDS
+    shift 2
+    if "$@" >"$logs/$suite-$name.log" 2>&1; then
+        echo "matrix: $suite: $name passed ($(( SECONDS - start )) s)"
+    else
+        tail -n 150 "$logs/$suite-$name.log"
+        echo "matrix: $suite: $name FAILED ($(( SECONDS - start )) s)"
+        return 1
+    fi
+}
+
+copy_checkout() {
+    local root=$1
+    rm -rf "$root/srv/teardown"
+    mkdir -p "$root/srv/teardown"
+    tar -C "$repo" --exclude=./.git --exclude=./build --exclude='./build-*' -c . | tar -C "$root/srv/teardown" -x
+}
+
+test_release() {
+    local suite=$1 root=${TEARDOWN_ROOTS:-/var/cache/teardown-matrix}/$1
+    step "$suite" root "$here/debian-root.sh" prepare "$suite" &&
+    step "$suite" copy copy_checkout "$root" &&
+    step "$suite" tests "$here/debian-root.sh" run "$suite" /srv/teardown/test/run-all.sh &&
+    step "$suite" package "$here/debian-root.sh" run "$suite" \
+        env DEB_BUILD_OPTIONS=nocheck /srv/teardown/packaging/test-package.sh
+}
+
+# A release is named by the Wireshark series its root holds, once it has one.
+release_name() {
+    local version
+    version=$("$here/debian-root.sh" run "$1" dpkg-query -W -f='${Version}' libwireshark-dev 2>/dev/null) &&
+        [[ $version =~ ^([0-9]+:)?([0-9]+\.[0-9]+) ]] && echo "${BASH_REMATCH[2]}" || echo "$1"
+}
+
+summary="matrix:" separator=" " failed=0 started=$SECONDS
+for suite in "${suites[@]}"; do
+    if test_release "$suite"; then result=passed; else result=FAILED failed=1; fi
+    summary+="$separator$(release_name "$suite") $result"
+    separator=", "
+done
+echo "matrix: total $(( SECONDS - started )) s"
+echo "$summary"
+exit "$failed"
