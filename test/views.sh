@@ -48,7 +48,10 @@ fields_view() {
             nflags = split(flags, unused, " ")
         }
         {
-            print $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+            # tcp.stream only where the plugin spoke: on other frames it is
+            # Wireshark'"'"'s, and releases differ on truncated headers.
+            annotated = $4 != ""
+            print $1, annotated ? $2 : "", $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
                   names(13, flags), names(13 + nflags, experts)
         }'
 }

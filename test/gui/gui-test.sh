@@ -11,7 +11,7 @@ build_dir="$(cd "$1" && pwd)"
 mkdir -p "$2"
 output_dir="$(cd "$2" && pwd)"
 
-"$source_dir/packaging/install-deps.sh" wireshark-qt xvfb xdotool xclip imagemagick
+"$source_dir/packaging/install-deps.sh" wireshark xvfb xdotool xclip imagemagick
 
 plugin=$(find "$build_dir/plugins" -path '*/epan/teardown.so' | head -n 1)
 [ -n "$plugin" ] || { echo "gui-test: no teardown.so under $build_dir/plugins; build first" >&2; exit 1; }
