@@ -5,10 +5,11 @@
 # passes; every MEMCHECK_EVERY-th mutant also runs under valgrind.
 #
 # Usage: capture-fuzz.sh TSHARK_TEARDOWN_ASAN TSHARK_TEARDOWN ROUNDS FINDINGS_DIR CAPTURE...
-# Round r of each capture corrupts with probability PROBABILITIES[r % 4]
-# from offset OFFSETS[r % 3] (0: anywhere; 14 and 34: past the Ethernet or
-# IPv4 header, where TCP lives) with seed r, and truncates odd rounds to
-# SNAPLENS[r % 5] bytes.  Mutants that crash or raise a memory error are
+# Round r of the i-th capture, k = i + r, corrupts with probability
+# PROBABILITIES[k % 4] from offset OFFSETS[k % 3] (0: anywhere; 14 and 34:
+# past the Ethernet or IPv4 header, where TCP lives) with seed 1000 i + r,
+# and truncates frames to SNAPLENS[k % 5] bytes when k is odd; so even one
+# round tries every kind of mutation across the captures.  Mutants that crash or raise a memory error are
 # copied to FINDINGS_DIR, to become regression captures.
 # Last line: "captures N mutants x 2 passes, C crashes, E memory errors, L leaks".
 set -euo pipefail
@@ -24,19 +25,21 @@ snaplens=(40 54 60 66 90)
 work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-mutants.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-n=0
+n=0 i=0
 for capture in "$@"; do
     name=$(basename "${capture%.*}")
     ext=${capture##*.}
     for ((r = 0; r < rounds; r++)); do
+        k=$((i + r))
         mutant="$work/$name.r$r.$ext"
         truncate=()
-        [ $((r % 2)) -eq 0 ] || truncate=(-s "${snaplens[r % 5]}")
-        editcap -E "${probabilities[r % 4]}" -o "${offsets[r % 3]}" --seed "$r" "${truncate[@]}" \
-            "$capture" "$mutant" 2>/dev/null
+        [ $((k % 2)) -eq 0 ] || truncate=(-s "${snaplens[k % 5]}")
+        editcap -E "${probabilities[k % 4]}" -o "${offsets[k % 3]}" --seed $((1000 * i + r)) \
+            "${truncate[@]}" "$capture" "$mutant" 2>/dev/null
         n=$((n + 1))
         printf '%s %d\n' "$mutant" $((n % memcheck_every == 0 ? 1 : 0))
     done
+    i=$((i + 1))
 done > "$work/list"
 
 # One line per mutant: name crashes errors leaks others (check-mutant.sh).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# redissect.sh: on a healthy capture, the plugin adds no malformed packet and
-# no expert error, and its answers hold however frames are re-dissected:
+# redissect.sh: the plugin adds no malformed packet (on healthy captures, no
+# expert error either), and its answers hold however frames are
+# re-dissected:
 #   - every display filter on a teardown field selects, in one pass and in
 #     two, exactly the frames a full run shows that field on;
 #   - a second pass filtered to random subsets of frames (-2 -Y
@@ -8,19 +9,35 @@
 #   - GUI-style: sharkd (the GUI's engine) loads the capture, is asked for
 #     every frame in random order, reloads it and is asked again: each
 #     answer's teardown subtree is what `tshark -2 -V` shows.
-# Usage: redissect.sh TSHARK_TEARDOWN CAPTURE [SEED]
+# The captures are merged into one (mergecap), so that one set of runs covers
+# them all; random choices follow SEED.
+# Usage: redissect.sh TSHARK_TEARDOWN KIND SEED CAPTURE...
+#   KIND healthy: captures of well-behaved stacks, where an expert error
+#                 from the plugin would be wrong;
+#        crafted: anomalies on purpose, where the plugin's errors are its job.
 set -euo pipefail
-tshark_teardown=$1 capture=$2 seed=${3:-1}
+tshark_teardown=$1 kind=$2 seed=$3
+shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../views.sh"
-fail() { echo "redissect: $capture: $*" >&2; exit 1; }
+fail() { echo "redissect: $*" >&2; exit 1; }
 
-complaints='_ws.malformed || _ws.expert.severity == "Error"'
+shared=$(mktemp -d "${TMPDIR:-/tmp}/teardown-redissect.XXXXXX")
+trap 'rm -rf "$shared"' EXIT
+capture=$shared/merged.pcapng
+mergecap -w "$capture" "$@"
+chmod -R a+rX "$shared"
+
+case "$kind" in
+healthy) complaints='_ws.malformed || _ws.expert.severity == "Error"' ;;
+crafted) complaints='_ws.malformed' ;;
+*) echo "redissect.sh: KIND is healthy or crafted" >&2; exit 2 ;;
+esac
 with=$("$tshark_teardown" -r "$capture" -2 -Y "$complaints" -T fields -e frame.number -e _ws.expert.message)
 without=$("$tshark_teardown" -r "$capture" -2 -o teardown.analyze:FALSE -Y "$complaints" \
           -T fields -e frame.number -e _ws.expert.message)
 diff -u <(printf '%s\n' "$without") <(printf '%s\n' "$with") ||
-    fail "malformed frames or expert errors that appear only with the plugin (+)"
+    fail "$complaints: frames that match only with the plugin (+)"
 
 # Columns of fields_view holding each field.
 fields=(teardown.step teardown.role teardown.initiator teardown.pattern teardown.fin_frame
@@ -48,14 +65,10 @@ for round in 1 2 3; do
         fail "frames {$(echo $subset)} alone, in a second pass, are not said what a full run says"
 done
 
-shared=$(mktemp -d "${TMPDIR:-/tmp}/teardown-sharkd.XXXXXX")
-trap 'rm -rf "$shared"' EXIT
-cp "$capture" "$shared/capture"
-chmod -R a+rX "$shared"
 clicks() {
     local round
     for round in 1 2; do
-        printf '{"jsonrpc":"2.0","id":%d,"method":"load","params":{"file":"%s"}}\n' "$round" "$shared/capture"
+        printf '{"jsonrpc":"2.0","id":%d,"method":"load","params":{"file":"%s"}}\n' "$round" "$capture"
         seq "$frames" | shuf --random-source=<(yes "$seed.click.$round") |
         awk -v r="$round" '{ printf "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"frame\",\"params\":{\"frame\":%d,\"proto\":true}}\n", r * 1000000 + $1, $1 }'
     done
@@ -65,4 +78,4 @@ gui=$(clicks | "$here/run-checked.sh" sharkd "$shared" "$tshark_teardown" - 2>/d
       grep '^{' | "$here/sharkd-tree.py")
 diff -u <(printf '%s\n%s\n' "$tree" "$tree") <(printf '%s\n' "$gui") ||
     fail "sharkd, clicking frames in random order and reloading, shows other subtrees than tshark -2 -V"
-echo "redissect: $capture: no malformed frame or expert error of the plugin; ${#fields[@]} field filters x 2 passes, 3 random subsets and $((2 * frames)) GUI-style clicks agree with the full run"
+echo "redissect: $# $kind captures ($frames frames): nothing new matches $complaints with the plugin; ${#fields[@]} field filters x 2 passes, 3 random subsets and $((2 * frames)) GUI-style clicks agree with the full run"

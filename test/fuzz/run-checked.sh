@@ -12,6 +12,8 @@
 # TSHARK_TEARDOWN runs, as user nobody, whatever `tshark` PATH names, with
 # the plugin in place; a shim first in PATH wraps the real program, so the
 # checker watches tshark alone and not the wrapper's cp and mktemp.
+# Wireshark unloads plugins before valgrind lists leaks: --keep-debuginfo
+# keeps the plugin's frames named in those stacks.
 # WIRESHARK_DEBUG_WMEM_OVERRIDE=simple makes every wmem allocation a malloc
 # of its own, which the checkers can see overflow or leak (Wireshark's own
 # fuzz and valgrind scripts do the same).
@@ -29,7 +31,7 @@ ASAN_OPTIONS=detect_leaks=0:log_path=$logs/asan:exitcode=86 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/asan \
 $(command -v tshark)" ;;
 memcheck)
-    wrapped="$(command -v valgrind) --tool=memcheck --leak-check=full \
+    wrapped="$(command -v valgrind) --tool=memcheck --leak-check=full --keep-debuginfo=yes \
 --show-leak-kinds=definite,indirect,possible --num-callers=40 \
 --log-file=$logs/memcheck.%p $(command -v tshark)" ;;
 sharkd)
