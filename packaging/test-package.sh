@@ -47,7 +47,8 @@ series=$(tshark --version | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..
 [ -n "$series" ] || fail "cannot read the Wireshark version from tshark --version"
 plugin="/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/wireshark/plugins/$series/epan/teardown.so"
 contents=$(dpkg-deb --fsys-tarfile "$deb" | tar -t)
-for file in ".$plugin" "./usr/share/doc/$package/README.md.gz" "./usr/share/doc/$package/copyright"; do
+for file in ".$plugin" "./usr/share/doc/$package/README.md.gz" "./usr/share/doc/$package/copyright" \
+            ./usr/share/wireshark/profiles/Teardown/{preferences,colorfilters,dfilter_buttons}; do
     grep -qxF "$file" <<<"$contents" || fail "$deb lacks $file"
 done
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version $(dpkg-deb -f "$deb" Version), project version $version"
