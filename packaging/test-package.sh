@@ -57,7 +57,7 @@ library=$(dpkg -S "$(readlink -f "$libwireshark")" | cut -d: -f1)
 next="${series%.*}.$(( ${series#*.} + 1 ))~"
 depends=$(dpkg-deb -f "$deb" Depends)
 [[ ", $depends," == *", $library (<< $next),"* ]] || fail "Depends lacks '$library (<< $next)': $depends"
-step "holds $plugin, README and copyright; depends on $library below $next"
+step "holds $plugin, README, copyright and the profile; depends on $library below $next"
 
 dpkg -i "$deb" >/dev/null
 step "installed with dpkg -i"
