@@ -9,20 +9,31 @@ packages=(
     cmake make gcc pkg-config libglib2.0-dev   # build
     wireshark-dev libwireshark-dev tshark      # Wireshark's headers, CMake package, tshark
     util-linux                                 # setpriv: tests run tshark unprivileged
-    clang libclang-rt-14-dev valgrind python3  # fuzzing, sanitizers, memory checks
+    clang valgrind python3                     # fuzzing, sanitizers, memory checks
     "$@"
 )
 
-missing=()
-for package in "${packages[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || missing+=("$package")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+updated=no
+
+ensure_installed() {
+    local missing=() package status
+    for package in "$@"; do
+        status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+        [ "$status" = "install ok installed" ] || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if [ "$updated" = no ]; then
+        "${sudo[@]}" apt-get update -q
+        updated=yes
+    fi
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+}
+
+ensure_installed "${packages[@]}"
+# libFuzzer and the sanitizer runtimes come with the default clang's version.
+clang_major=$(clang --version | sed -n 's/.*clang version \([0-9]*\)\..*/\1/p' | head -n 1)
+ensure_installed "libclang-rt-$clang_major-dev"
