@@ -39,6 +39,12 @@ local icmpv6 = Field.new("icmpv6")
 local FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
 local M = 4294967296
 
+-- Whether a flag bit is set, in arithmetic that Lua 5.2 (Wireshark 4.0,
+-- bit32) and 5.4 (Wireshark 4.6, no bit32) both understand.
+local function has(flags, flag)
+    return math.floor(flags / flag) % 2 == 1
+end
+
 local streams = {}
 local records = {}
 
@@ -84,8 +90,8 @@ local function update(stream, frame, endpoint, flags, seq, ack, len)
     end
 
     if stream.ended then return nil end
-    if bit32.band(flags, SYN) ~= 0 then
-        if bit32.band(flags, ACK) == 0 then
+    if has(flags, SYN) then
+        if not has(flags, ACK) then
             stream.client = stream.client or endpoint
         else
             stream.client = stream.client or (1 - endpoint)
@@ -94,7 +100,7 @@ local function update(stream, frame, endpoint, flags, seq, ack, len)
         stream.seen = true
         return nil
     end
-    if bit32.band(flags, RST) ~= 0 then
+    if has(flags, RST) then
         if not stream.seen then return nil end
         stream.ended = true
         if stream.pattern then return nil end
@@ -115,7 +121,7 @@ local function update(stream, frame, endpoint, flags, seq, ack, len)
        stream.step2_frame and len > 0 then
         note().half_close = true
     end
-    if bit32.band(flags, FIN) ~= 0 then
+    if has(flags, FIN) then
         local fin_seq = (seq + len) % M
         if own.fin_frame then
             if own.fin_seq == fin_seq then
@@ -133,7 +139,7 @@ local function update(stream, frame, endpoint, flags, seq, ack, len)
                 own.fin_step = 3
                 stream.step3_frame = frame
                 if not stream.step2_frame and
-                   not (bit32.band(flags, ACK) ~= 0 and covers(ack, peer.fin_seq)) then
+                   not (has(flags, ACK) and covers(ack, peer.fin_seq)) then
                     stream.simultaneous = true
                 end
             end
@@ -141,7 +147,7 @@ local function update(stream, frame, endpoint, flags, seq, ack, len)
             r.steps[#r.steps + 1] = own.fin_step
         end
     end
-    if bit32.band(flags, ACK) ~= 0 and peer.fin_frame and not peer.ack_frame and
+    if has(flags, ACK) and peer.fin_frame and not peer.ack_frame and
        covers(ack, peer.fin_seq) then
         peer.ack_frame = frame
         local r = note()
@@ -194,7 +200,7 @@ local function analyze(pinfo)
     end
     local flags = flags_items[i].value
     local ack_value, ack_base = 0, 0
-    if bit32.band(flags, ACK) ~= 0 then
+    if has(flags, ACK) then
         if not (ack_raw and ack) then return nil end
         ack_value, ack_base = ack_raw.value, (ack_raw.value - ack.value) % M
     end
