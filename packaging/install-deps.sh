@@ -10,6 +10,7 @@ packages=(
     wireshark-dev libwireshark-dev tshark      # Wireshark's headers, CMake package, tshark
     util-linux                                 # setpriv: tests run tshark unprivileged
     clang valgrind python3                     # fuzzing, sanitizers, memory checks
+    time                                       # the benchmark reads peak RSS from /usr/bin/time
     "$@"
 )
 
