@@ -17,13 +17,16 @@ logs=$(mktemp -d "${TMPDIR:-/tmp}/teardown-matrix.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 
 # Runs one step of a release, timed, its output in a log shown on failure.
+# A passed test step also gives CTest's count, so that a release whose
+# suite silently shrank shows it.
 step() {
-    local suite=$1 name=$2 start=$SECONDS
+    local suite=$1 name=$2 start=$SECONDS log=$logs/$1-$2.log count
     shift 2
-    if "$@" >"$logs/$suite-$name.log" 2>&1; then
-        echo "matrix: $suite: $name passed ($(( SECONDS - start )) s)"
+    if "$@" >"$log" 2>&1; then
+        count=$(grep -m1 'tests passed, ' "$log" || true)
+        echo "matrix: $suite: $name passed ($(( SECONDS - start )) s)${count:+: $count}"
     else
-        tail -n 150 "$logs/$suite-$name.log"
+        tail -n 150 "$log"
         echo "matrix: $suite: $name FAILED ($(( SECONDS - start )) s)"
         return 1
     fi
@@ -40,7 +43,8 @@ test_release() {
     local suite=$1 root=${TEARDOWN_ROOTS:-/var/cache/teardown-matrix}/$1
     step "$suite" root "$here/debian-root.sh" prepare "$suite" &&
     step "$suite" copy copy_checkout "$root" &&
-    step "$suite" tests "$here/debian-root.sh" run "$suite" /srv/teardown/test/run-all.sh &&
+    step "$suite" tests "$here/debian-root.sh" run "$suite" \
+        env TEARDOWN_MATRIX=0 /srv/teardown/test/run-all.sh &&
     step "$suite" package "$here/debian-root.sh" run "$suite" \
         env DEB_BUILD_OPTIONS=nocheck /srv/teardown/packaging/test-package.sh
 }
