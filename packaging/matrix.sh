@@ -5,12 +5,23 @@
 # without running the suite a second time at package build).
 # Prints one summary line, e.g. "matrix: 4.0 passed, 4.4 passed, 4.6 passed",
 # and exits non-zero if any release fails.  Run as root.
-# Usage: matrix.sh [SUITE...]      (default: bookworm trixie sid)
+# Usage: matrix.sh [--skip-host] [SUITE...]      (default: bookworm trixie sid)
+# --skip-host leaves out the suite this machine runs, whose release the
+# caller has just tested (test/run-all.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(bookworm trixie sid)
+skip=
+if [ "${1:-}" = --skip-host ]; then
+    skip=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    shift
+fi
+requested=("$@")
+[ ${#requested[@]} -gt 0 ] || requested=(bookworm trixie sid)
+suites=()
+for suite in "${requested[@]}"; do
+    [ "$suite" = "$skip" ] || suites+=("$suite")
+done
 
 "$here/install-deps.sh" debootstrap
 logs=$(mktemp -d "${TMPDIR:-/tmp}/teardown-matrix.XXXXXX")
