@@ -6,7 +6,7 @@
 #
 #   bench/run.sh [--sizes 100000,1000000] [--pairs 3] [--modes conv,fields,filter]
 #                [--callgrind-packets 20000 | --no-callgrind] [--build DIR]
-#                [--gencap FILE] [--smoke]
+#                [--gencap FILE] [--no-lua] [--smoke]
 #
 # Builds the plugin (Release, in build-bench/ unless --build names a built
 # tree) and the capture generator (unless --gencap names one), writes the
@@ -15,6 +15,9 @@
 # script in rotating order, --pairs rounds, and prints medians of the
 # per-round ratios and the peak RSS.  Then it counts instructions per
 # packet with callgrind, which drift less than time on a shared machine.  BENCHMARKS.md says what each column means.
+#
+# --no-lua: plain and plugin only, for sizes where the Lua runs would take
+# hours (10M packets); the Lua columns then print "-".
 #
 # --smoke: a small capture, one round, one callgrind run; fails when a run
 # fails or the plugin annotates nothing, and asserts no timing.
@@ -29,6 +32,7 @@ callgrind_packets=20000
 build=
 gencap=
 smoke=false
+with_lua=true
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
     --no-callgrind) callgrind_packets=0; shift ;;
     --build) build=$2; shift 2 ;;
     --gencap) gencap=$2; shift 2 ;;
+    --no-lua) with_lua=false; shift ;;
     --smoke) smoke=true; shift ;;
     *) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
     esac
@@ -149,6 +154,11 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 # plain, plugin and Lua CPU seconds ($1-$3) and peak RSS in KiB ($4-$6).
 column() { awk "{ print $1 }" "$work/rounds" | median; }
 
+# lua_column EXPRESSION FORMAT: a column that involves the Lua run, or "-".
+lua_column() {
+    if $with_lua; then printf "$2" "$(column "$1")"; else echo -; fi
+}
+
 annotated_frames() {
     tshark_as "$1" -r "$2" -Y teardown -T fields -e frame.number 2>/dev/null | wc -l
 }
@@ -162,18 +172,20 @@ for packets in "${size_list[@]}"; do
     capture=$(capture_for "$packets")
     streams=$(awk '$1 == "connections" { print $2 }' "$capture.meta")
     annotated=$(annotated_frames plugin "$capture")
-    lua_annotated=$(annotated_frames lua "$capture")
+    lua_annotated=-
+    if $with_lua; then lua_annotated=$(annotated_frames lua "$capture"); fi
     log "$packets packets, $streams streams: the plugin annotates $annotated frames, the Lua script $lua_annotated"
-    if [ "$annotated" -eq 0 ] || [ "$lua_annotated" -eq 0 ]; then
+    if [ "$annotated" -eq 0 ] || [ "$lua_annotated" = 0 ]; then
         log "run.sh: nothing annotated"
         exit 1
     fi
     for mode in "${mode_list[@]}"; do
         : >"$work/rounds"
-        variants=(plain plugin lua)
+        if $with_lua; then variants=(plain plugin lua); else variants=(plain plugin); fi
+        echo "0 0" >"$work/run.lua"
         for ((round = 0; round < pairs; round++)); do
-            for ((i = 0; i < 3; i++)); do
-                variant=${variants[(i + round) % 3]}
+            for ((i = 0; i < ${#variants[@]}; i++)); do
+                variant=${variants[(i + round) % ${#variants[@]}]}
                 timed "$variant" "$mode" "$capture" >"$work/run.$variant"
             done
             paste -d ' ' "$work/run.plain" "$work/run.plugin" "$work/run.lua" |
@@ -181,10 +193,10 @@ for packets in "${size_list[@]}"; do
         done
         # Memory per stream: the plugin's extra peak RSS over the streams, and
         # the target's budget (128 B a stream + 48 B an annotated frame) alike.
-        printf '%-8s %-7s %5s | %8.2f %8.2f %8.2f | %7.3f %7.3f %9.3f | %7.0f %7.0f %7.0f | %9.0f %9.0f\n' \
-            "$packets" "$mode" "$pairs" "$(column '$1')" "$(column '$2')" "$(column '$3')" \
-            "$(column '$2 / $1')" "$(column '$3 / $1')" "$(column '($2 - $1) / ($3 - $1)')" \
-            "$(column '$4 / 1024')" "$(column '$5 / 1024')" "$(column '$6 / 1024')" \
+        printf '%-8s %-7s %5s | %8.2f %8.2f %8s | %7.3f %7s %9s | %7.0f %7.0f %7s | %9.0f %9.0f\n' \
+            "$packets" "$mode" "$pairs" "$(column '$1')" "$(column '$2')" "$(lua_column '$3' %.2f)" \
+            "$(column '$2 / $1')" "$(lua_column '$3 / $1' %.3f)" "$(lua_column '($2 - $1) / ($3 - $1)' %.3f)" \
+            "$(column '$4 / 1024')" "$(column '$5 / 1024')" "$(lua_column '$6 / 1024' %.0f)" \
             "$(column "(\$5 - \$4) * 1024 / $streams")" \
             "$(( (128 * streams + 48 * annotated) / streams ))"
     done
@@ -196,7 +208,8 @@ done
 # path within it (inclusive of the state machine and tree items).
 if [ "$callgrind_packets" -gt 0 ]; then
     capture=$(capture_for "$callgrind_packets")
-    if $smoke; then cg_modes=(conv) cg_variants=(plugin); else cg_modes=("${mode_list[@]}") cg_variants=(plain plugin lua); fi
+    if $smoke; then cg_modes=(conv) cg_variants=(plugin); else cg_modes=("${mode_list[@]}") cg_variants=(plain plugin); fi
+    if $with_lua && ! $smoke; then cg_variants+=(lua); fi
     pids=()
     for mode in "${cg_modes[@]}"; do
         for variant in "${cg_variants[@]}"; do
