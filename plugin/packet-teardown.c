@@ -16,6 +16,7 @@
 #include <epan/tap.h>
 #include <epan/to_str.h>
 #include <wsutil/wmem/wmem_array.h>
+#include <wsutil/str_util.h>
 
 #include "packet-teardown.h"
 #include "teardown_state.h"
@@ -57,7 +58,6 @@ enum tcp_field {
     TCP_LEN,
     TCP_SRCPORT,
     TCP_DSTPORT,
-    TCP_HDR_LEN,
     TCP_URGENT_POINTER,
     TCP_FIELD_COUNT
 };
@@ -72,14 +72,11 @@ static const char *const tcp_field_names[TCP_FIELD_COUNT] = {
     [TCP_LEN]     = "tcp.len",
     [TCP_SRCPORT] = "tcp.srcport",
     [TCP_DSTPORT] = "tcp.dstport",
-    [TCP_HDR_LEN] = "tcp.hdr_len",
     [TCP_URGENT_POINTER] = "tcp.urgent_pointer",
 };
 
 /* Protocols whose error messages quote a TCP header (RFC 792, RFC 4443). */
 static const char *const error_proto_names[] = { "icmp", "icmpv6" };
-
-#define TCP_MIN_HEADER_LENGTH 20
 
 static int tcp_field_ids[TCP_FIELD_COUNT];
 static int error_proto_ids[G_N_ELEMENTS(error_proto_names)];
@@ -136,28 +133,29 @@ static wmem_array_t *stream_first_frames;
 
 /* ---- Reading TCP's fields (first pass only) ---------------------------- */
 
-/* The layer number of the first ICMP or ICMPv6 header in the frame: any TCP
+/* The layer number of the first ICMP or ICMPv6 header in the frame, as
+ * field_info.total_layer_num counts them (pinfo->layers from 1): any TCP
  * layer above it is a header quoted in an error message, not a segment. */
 static int
-first_error_layer(proto_tree *tree)
+first_error_layer(packet_info *pinfo)
 {
-    int first = G_MAXINT;
+    int layer = 1;
 
-    for (size_t i = 0; i < G_N_ELEMENTS(error_proto_ids); i++) {
-        GPtrArray *items = proto_get_finfo_ptr_array(tree, error_proto_ids[i]);
+    for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != NULL;
+         frame = wmem_list_frame_next(frame), layer++) {
+        int proto = GPOINTER_TO_INT(wmem_list_frame_data(frame));
 
-        for (guint j = 0; items != NULL && j < items->len; j++) {
-            field_info *fi = (field_info *)g_ptr_array_index(items, j);
-
-            first = MIN(first, fi->total_layer_num);
+        for (size_t i = 0; i < G_N_ELEMENTS(error_proto_ids); i++) {
+            if (proto == error_proto_ids[i])
+                return layer;
         }
     }
-    return first;
+    return G_MAXINT;
 }
 
 /* The innermost TCP header outside error messages, as its tcp.flags item. */
 static field_info *
-segment_flags_item(proto_tree *tree)
+segment_flags_item(proto_tree *tree, packet_info *pinfo)
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[TCP_FLAGS]);
     field_info *innermost = NULL;
@@ -165,7 +163,7 @@ segment_flags_item(proto_tree *tree)
 
     if (items == NULL || items->len == 0)
         return NULL;
-    error_layer = first_error_layer(tree);
+    error_layer = first_error_layer(pinfo);
     for (guint i = 0; i < items->len; i++) {
         field_info *fi = (field_info *)g_ptr_array_index(items, i);
 
@@ -241,10 +239,11 @@ read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t fla
 {
     /* The urgent pointer ends the fixed header, so only its presence
      * proves the header was captured: 4.6 also gives a length to a header
-     * cut short after the flags. */
+     * cut short after the flags.  A data offset below 5 (bogus) ends TCP's
+     * dissection before the flags on every release, so a header with flags
+     * and an urgent pointer is at least 20 bytes long. */
     static const enum tcp_field needed[] = {
-        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_SRCPORT, TCP_DSTPORT, TCP_HDR_LEN,
-        TCP_URGENT_POINTER
+        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_SRCPORT, TCP_DSTPORT, TCP_URGENT_POINTER
     };
     uint32_t values[TCP_FIELD_COUNT] = { 0 };
     int order;
@@ -256,9 +255,6 @@ read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t fla
         if (!read_tcp_field(tree, needed[i], proto_layer, &values[needed[i]]))
             return false;
     }
-    if (values[TCP_HDR_LEN] < TCP_MIN_HEADER_LENGTH)
-        return false;
-
     /* Endpoint 0 is the lower of the two (address, port) pairs, so both
      * directions agree without storing addresses. */
     order = cmp_address(&pinfo->net_src, &pinfo->net_dst);
@@ -294,7 +290,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     int layer;
     bool opens;
 
-    if (tree == NULL || (flags_item = segment_flags_item(tree)) == NULL)
+    if (tree == NULL || (flags_item = segment_flags_item(tree, pinfo)) == NULL)
         return NULL;
     flags = (uint16_t)fvalue_get_uinteger(TEARDOWN_FVALUE(flags_item));
     layer = flags_item->proto_layer_num;
@@ -386,18 +382,17 @@ shown_ack(const struct teardown_view *view, uint32_t raw_ack)
     return raw_ack - view->ack_base;
 }
 
-/* "10.0.0.132:22" or "[2001:db8::1]:22" for one endpoint of the frame. */
-static const char *
-endpoint_address(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
-{
-    const address *addr = endpoint == view->annotation.endpoint ? &pinfo->net_src : &pinfo->net_dst;
-    const char *text = address_to_str(pinfo->pool, addr);
-    unsigned port = view->stream->endpoint[endpoint].port;
+/* One endpoint in words, "server 10.0.0.132:22" or "endpoint
+ * [2001:db8::1]:22" when sides are unknown, as the arguments of
+ * ENDPOINT_FORMAT: each sentence is then formatted in one call. */
+struct endpoint_words {
+    const char *side;
+    const char *open, *address, *close;  /* brackets around IPv6 only */
+    unsigned port;
+};
 
-    if (addr->type == AT_IPv6)
-        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", text, port);
-    return wmem_strdup_printf(pinfo->pool, "%s:%u", text, port);
-}
+#define ENDPOINT_FORMAT "%s %s%s%s:%u"
+#define ENDPOINT_ARGS(w) (w).side, (w).open, (w).address, (w).close, (w).port
 
 static enum teardown_side
 endpoint_side(const struct teardown_view *view, uint8_t endpoint)
@@ -409,21 +404,18 @@ endpoint_side(const struct teardown_view *view, uint8_t endpoint)
     return a->sender_side == TEARDOWN_SIDE_CLIENT ? TEARDOWN_SIDE_SERVER : TEARDOWN_SIDE_CLIENT;
 }
 
-/* "server 10.0.0.132:22", or "endpoint 10.0.0.132:22" when sides are unknown. */
-static const char *
-endpoint_text(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
+static struct endpoint_words
+endpoint_words(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
 {
+    const address *addr = endpoint == view->annotation.endpoint ? &pinfo->net_src : &pinfo->net_dst;
     enum teardown_side side = endpoint_side(view, endpoint);
+    bool ipv6 = addr->type == AT_IPv6;
 
-    return wmem_strdup_printf(pinfo->pool, "%s %s",
-                              side == TEARDOWN_SIDE_UNKNOWN ? "endpoint" : teardown_side_name(side),
-                              endpoint_address(view, pinfo, endpoint));
-}
-
-static const char *
-sender_text(const struct teardown_view *view, packet_info *pinfo)
-{
-    return endpoint_text(view, pinfo, view->annotation.endpoint);
+    return (struct endpoint_words) {
+        .side = side == TEARDOWN_SIDE_UNKNOWN ? "endpoint" : teardown_side_name(side),
+        .open = ipv6 ? "[" : "", .address = address_to_str(pinfo->pool, addr), .close = ipv6 ? "]" : "",
+        .port = view->stream->endpoint[endpoint].port,
+    };
 }
 
 static const char *
@@ -432,38 +424,53 @@ role_text(const struct teardown_annotation *a)
     return a->role == TEARDOWN_ROLE_ACTIVE ? "active closer" : "passive closer";
 }
 
+/* The rarer FIN steps: "sends 12 bytes of data and FIN, FIN seq 181", and
+ * for a retransmission "... again (retransmission of frame 7)". */
+static const char *
+fin_with_more_text(const struct teardown_view *view, packet_info *pinfo)
+{
+    const struct teardown_annotation *a = &view->annotation;
+    uint32_t fin_seq = shown_seq(view, a->seq + a->len);
+    const char *what;
+
+    if (a->len > 0)
+        what = wmem_strdup_printf(pinfo->pool, "sends %u bytes of data and FIN, FIN seq %u",
+                                  a->len, fin_seq);
+    else
+        what = wmem_strdup_printf(pinfo->pool, "sends FIN, seq %u", fin_seq);
+    if (a->retransmission)
+        what = wmem_strdup_printf(pinfo->pool, "%s again (retransmission of frame %u)",
+                                  what, a->original_frame);
+    return what;
+}
+
 /* "Step 1 of 4: active closer (server 10.0.0.132:22) sends FIN, seq 169" */
 static void
 add_step_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
               const struct teardown_view *view, unsigned step, bool wordy)
 {
     const struct teardown_annotation *a = &view->annotation;
-    const char *who, *what;
+    struct endpoint_words who;
     proto_item *item;
 
     if (!wordy) {
         proto_item_set_generated(proto_tree_add_uint(tree, hf_step, tvb, 0, 0, step));
         return;
     }
-    who = sender_text(view, pinfo);
-    if (step == 1 || step == 3) {
-        uint32_t fin_seq = shown_seq(view, a->seq + a->len);
-
-        if (a->len > 0)
-            what = wmem_strdup_printf(pinfo->pool, "sends %u bytes of data and FIN, FIN seq %u",
-                                      a->len, fin_seq);
-        else
-            what = wmem_strdup_printf(pinfo->pool, "sends FIN, seq %u", fin_seq);
-        if (a->retransmission)
-            what = wmem_strdup_printf(pinfo->pool, "%s again (retransmission of frame %u)",
-                                      what, a->original_frame);
-    } else {
-        what = wmem_strdup_printf(pinfo->pool, "acknowledges the FIN of frame %u (seq %u), ack %u",
-                                  a->fin_frame, shown_ack(view, a->peer_fin_seq),
-                                  shown_ack(view, a->ack));
-    }
-    item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
-                                      "Step %u of 4: %s (%s) %s", step, role_text(a), who, what);
+    who = endpoint_words(view, pinfo, a->endpoint);
+    if (step == 2 || step == 4)
+        item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
+            "Step %u of 4: %s (" ENDPOINT_FORMAT ") acknowledges the FIN of frame %u (seq %u), ack %u",
+            step, role_text(a), ENDPOINT_ARGS(who), a->fin_frame,
+            shown_ack(view, a->peer_fin_seq), shown_ack(view, a->ack));
+    else if (a->len == 0 && !a->retransmission)
+        item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
+            "Step %u of 4: %s (" ENDPOINT_FORMAT ") sends FIN, seq %u",
+            step, role_text(a), ENDPOINT_ARGS(who), shown_seq(view, a->seq));
+    else
+        item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
+            "Step %u of 4: %s (" ENDPOINT_FORMAT ") %s",
+            step, role_text(a), ENDPOINT_ARGS(who), fin_with_more_text(view, pinfo));
     proto_item_set_generated(item);
 }
 
@@ -486,6 +493,30 @@ add_state_field(proto_tree *tree, int hf, tvbuff_t *tvb, uint8_t state)
         teardown_tcp_state_name((enum teardown_tcp_state)state)));
 }
 
+/* "server FIN-WAIT-1 -> FIN-WAIT-2": one endpoint's part of the states line,
+ * named by its address when sides are unknown. */
+static const char *
+endpoint_states_text(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
+{
+    const struct teardown_annotation *a = &view->annotation;
+    enum teardown_side side = endpoint_side(view, endpoint);
+    const char *after = teardown_tcp_state_name((enum teardown_tcp_state)a->state_after[endpoint]);
+    const char *name;
+
+    if (side == TEARDOWN_SIDE_UNKNOWN) {
+        struct endpoint_words words = endpoint_words(view, pinfo, endpoint);
+
+        name = wmem_strdup_printf(pinfo->pool, "%s%s%s:%u",
+                                  words.open, words.address, words.close, words.port);
+    } else {
+        name = teardown_side_name(side);
+    }
+    if (a->state_before[endpoint] == a->state_after[endpoint])
+        return wmem_strconcat(pinfo->pool, name, " ", after, NULL);
+    return wmem_strconcat(pinfo->pool, name, " ",
+        teardown_tcp_state_name((enum teardown_tcp_state)a->state_before[endpoint]), " -> ", after, NULL);
+}
+
 /* "server FIN-WAIT-1 -> FIN-WAIT-2, client CLOSE-WAIT": each endpoint's
  * state once this segment is sent and received, the closer named first. */
 static void
@@ -494,23 +525,14 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 {
     const struct teardown_annotation *a = &view->annotation;
     uint8_t first = view->stream->active != TEARDOWN_NO_ENDPOINT ? view->stream->active : a->endpoint;
-    wmem_strbuf_t *text = wmem_strbuf_new(pinfo->pool, "");
+    const char *text = "";
     proto_item *item;
     proto_tree *states_tree;
 
-    for (uint8_t i = 0; i < 2 && proto_field_is_referenced(tree, hf_states); i++) {
-        uint8_t endpoint = first ^ i;
-        enum teardown_side side = endpoint_side(view, endpoint);
-        const char *before = teardown_tcp_state_name((enum teardown_tcp_state)a->state_before[endpoint]);
-        const char *after = teardown_tcp_state_name((enum teardown_tcp_state)a->state_after[endpoint]);
-
-        wmem_strbuf_append_printf(text, "%s%s ", i == 0 ? "" : ", ",
-            side == TEARDOWN_SIDE_UNKNOWN ? endpoint_address(view, pinfo, endpoint) : teardown_side_name(side));
-        if (a->state_before[endpoint] != a->state_after[endpoint])
-            wmem_strbuf_append_printf(text, "%s -> ", before);
-        wmem_strbuf_append(text, after);
-    }
-    item = proto_tree_add_string(tree, hf_states, tvb, 0, 0, wmem_strbuf_get_str(text));
+    if (proto_field_is_referenced(tree, hf_states))
+        text = wmem_strconcat(pinfo->pool, endpoint_states_text(view, pinfo, first), ", ",
+                              endpoint_states_text(view, pinfo, first ^ 1), NULL);
+    item = proto_tree_add_string(tree, hf_states, tvb, 0, 0, text);
     proto_item_set_generated(item);
     states_tree = proto_item_add_subtree(item, ett_states);
     for (uint8_t endpoint = 0; endpoint < 2; endpoint++) {
@@ -532,21 +554,21 @@ add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     const struct teardown_annotation *a = &view->annotation;
     uint8_t closer = view->stream->active != TEARDOWN_NO_ENDPOINT ? view->stream->active : a->endpoint;
     const char *pattern = teardown_pattern_name((enum teardown_pattern)a->pattern);
-    const char *who;
+    struct endpoint_words who;
     proto_item *item;
 
     if (!wordy) {
         proto_item_set_generated(proto_tree_add_uint(tree, hf_segments, tvb, 0, 0, a->segments));
         return;
     }
-    who = endpoint_text(view, pinfo, closer);
+    who = endpoint_words(view, pinfo, closer);
     if (view->stream->active == TEARDOWN_NO_ENDPOINT)
         item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
-                                          "Summary: %s by %s", pattern, who);
+                                          "Summary: %s by " ENDPOINT_FORMAT, pattern, ENDPOINT_ARGS(who));
     else
         item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
-                                          "Summary: %s, begun by %s, %.6f s from the first FIN, %u segments",
-                                          pattern, who, a->duration_ns / 1e9, a->segments);
+                                          "Summary: %s, begun by " ENDPOINT_FORMAT ", %.6f s from the first FIN, %u segments",
+                                          pattern, ENDPOINT_ARGS(who), a->duration_ns / 1e9, a->segments);
     proto_item_set_generated(item);
 }
 
@@ -608,29 +630,29 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
 static const char *
 summary_text(const struct teardown_annotation *a, packet_info *pinfo)
 {
-    wmem_strbuf_t *text = wmem_strbuf_new(pinfo->pool, "");
-    const char *separator = "";
+    char steps[sizeof "1+2+3+4/4"];
+    const char *verdict = steps;
+    size_t length = 0;
+    bool pattern_too = a->steps != 0 && a->pattern != TEARDOWN_PATTERN_NONE;
 
     for (unsigned step = 1; step <= 4; step++) {
         if (a->steps & (1 << step)) {
-            wmem_strbuf_append_printf(text, "%s%u", separator, step);
-            separator = "+";
+            if (length > 0)
+                steps[length++] = '+';
+            steps[length++] = (char)('0' + step);
         }
     }
-    if (a->steps != 0)
-        wmem_strbuf_append(text, "/4");
+    if (length > 0)
+        memcpy(steps + length, "/4", sizeof "/4");
     else if (a->pattern != TEARDOWN_PATTERN_NONE)
-        wmem_strbuf_append(text, teardown_pattern_name((enum teardown_pattern)a->pattern));
-    else if (a->half_close)
-        wmem_strbuf_append(text, "half-close data");
+        verdict = teardown_pattern_name((enum teardown_pattern)a->pattern);
     else
-        wmem_strbuf_append(text, "anomaly");
-    if (a->retransmission)
-        wmem_strbuf_append(text, " retransmission");
-    wmem_strbuf_append_printf(text, ", %s", teardown_role_name((enum teardown_role)a->role));
-    if (a->steps != 0 && a->pattern != TEARDOWN_PATTERN_NONE)
-        wmem_strbuf_append_printf(text, ", %s", teardown_pattern_name((enum teardown_pattern)a->pattern));
-    return wmem_strbuf_get_str(text);
+        verdict = a->half_close ? "half-close data" : "anomaly";
+    return wmem_strconcat(pinfo->pool, verdict, a->retransmission ? " retransmission" : "",
+                          ", ", teardown_role_name((enum teardown_role)a->role),
+                          pattern_too ? ", " : "",
+                          pattern_too ? teardown_pattern_name((enum teardown_pattern)a->pattern) : "",
+                          NULL);
 }
 
 static void
@@ -654,7 +676,7 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     wordy = tree != NULL && PTREE_DATA(tree)->visible;
     summary = wordy || (pref_info_column && pinfo->cinfo != NULL) ? summary_text(a, pinfo) : NULL;
     if (pref_info_column && summary != NULL)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [Teardown %s]", summary);
+        col_append_lstr(pinfo->cinfo, COL_INFO, " [Teardown ", summary, "]", COL_ADD_LSTR_TERMINATOR);
 
     item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(item);
@@ -747,7 +769,10 @@ init_teardown(void)
     stream_first_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
 }
 
-/* Without the analysis, ask for no TCP fields: none would be primed. */
+/* Without the analysis, ask for no TCP fields: none would be primed.  Each
+ * wanted field costs every TCP segment about a thousand instructions where
+ * no tree would otherwise be built, so ICMP layers are found in
+ * pinfo->layers rather than asked for. */
 static void
 apply_wanted_fields(void)
 {
@@ -757,12 +782,8 @@ apply_wanted_fields(void)
         set_postdissector_wanted_hfids(teardown_handle, NULL);
         return;
     }
-    wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), TCP_FIELD_COUNT + G_N_ELEMENTS(error_proto_ids));
+    wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), TCP_FIELD_COUNT);
     g_array_append_vals(wanted, tcp_field_ids, TCP_FIELD_COUNT);
-    for (size_t i = 0; i < G_N_ELEMENTS(error_proto_ids); i++) {
-        if (error_proto_ids[i] > 0)
-            g_array_append_val(wanted, error_proto_ids[i]);
-    }
     set_postdissector_wanted_hfids(teardown_handle, wanted);
 }
 
