@@ -53,11 +53,8 @@ enum tcp_field {
     TCP_FLAGS,
     TCP_SEQ,
     TCP_SEQ_RAW,
-    TCP_ACK,
     TCP_ACK_RAW,
     TCP_LEN,
-    TCP_SRCPORT,
-    TCP_DSTPORT,
     TCP_URGENT_POINTER,
     TCP_FIELD_COUNT
 };
@@ -67,19 +64,19 @@ static const char *const tcp_field_names[TCP_FIELD_COUNT] = {
     [TCP_FLAGS]   = "tcp.flags",
     [TCP_SEQ]     = "tcp.seq",
     [TCP_SEQ_RAW] = "tcp.seq_raw",
-    [TCP_ACK]     = "tcp.ack",
     [TCP_ACK_RAW] = "tcp.ack_raw",
     [TCP_LEN]     = "tcp.len",
-    [TCP_SRCPORT] = "tcp.srcport",
-    [TCP_DSTPORT] = "tcp.dstport",
     [TCP_URGENT_POINTER] = "tcp.urgent_pointer",
 };
 
-/* Protocols whose error messages quote a TCP header (RFC 792, RFC 4443). */
+/* Protocols whose error messages quote a TCP header (RFC 792, RFC 4443),
+ * and those that set pinfo's network addresses. */
 static const char *const error_proto_names[] = { "icmp", "icmpv6" };
+static const char *const network_proto_names[] = { "ip", "ipv6" };
 
 static int tcp_field_ids[TCP_FIELD_COUNT];
 static int error_proto_ids[G_N_ELEMENTS(error_proto_names)];
+static int network_proto_ids[G_N_ELEMENTS(network_proto_names)];
 
 static int proto_teardown = -1;
 static int teardown_tap = -1;
@@ -133,44 +130,65 @@ static wmem_array_t *stream_first_frames;
 
 /* ---- Reading TCP's fields (first pass only) ---------------------------- */
 
-/* The layer number of the first ICMP or ICMPv6 header in the frame, as
- * field_info.total_layer_num counts them (pinfo->layers from 1): any TCP
- * layer above it is a header quoted in an error message, not a segment. */
-static int
-first_error_layer(packet_info *pinfo)
+/* Where a frame's error messages and network headers lie, as
+ * field_info.total_layer_num numbers layers (pinfo->layers from 1). */
+struct layer_marks {
+    int first_error;    /* first ICMP or ICMPv6 layer, or G_MAXINT */
+    int last_network;   /* last IPv4 or IPv6 layer, or 0 */
+};
+
+static bool
+proto_in(int proto, const int *ids, size_t count)
 {
+    for (size_t i = 0; i < count; i++) {
+        if (proto == ids[i])
+            return true;
+    }
+    return false;
+}
+
+static struct layer_marks
+mark_layers(packet_info *pinfo)
+{
+    struct layer_marks marks = { G_MAXINT, 0 };
     int layer = 1;
 
     for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != NULL;
          frame = wmem_list_frame_next(frame), layer++) {
         int proto = GPOINTER_TO_INT(wmem_list_frame_data(frame));
 
-        for (size_t i = 0; i < G_N_ELEMENTS(error_proto_ids); i++) {
-            if (proto == error_proto_ids[i])
-                return layer;
-        }
+        if (marks.first_error == G_MAXINT && proto_in(proto, error_proto_ids, G_N_ELEMENTS(error_proto_ids)))
+            marks.first_error = layer;
+        if (proto_in(proto, network_proto_ids, G_N_ELEMENTS(network_proto_ids)))
+            marks.last_network = layer;
     }
-    return G_MAXINT;
+    return marks;
 }
 
-/* The innermost TCP header outside error messages, as its tcp.flags item. */
+/* The innermost TCP header outside error messages, as its tcp.flags item:
+ * any TCP layer above an ICMP error is a header quoted in it, not a segment.
+ * NULL also when a network header follows it (an error message, or IP
+ * carried in the segment's payload), for then pinfo's addresses and ports
+ * are no longer the segment's. */
 static field_info *
 segment_flags_item(proto_tree *tree, packet_info *pinfo)
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[TCP_FLAGS]);
     field_info *innermost = NULL;
-    int error_layer;
+    struct layer_marks marks;
 
     if (items == NULL || items->len == 0)
         return NULL;
-    error_layer = first_error_layer(pinfo);
+    marks = mark_layers(pinfo);
     for (guint i = 0; i < items->len; i++) {
         field_info *fi = (field_info *)g_ptr_array_index(items, i);
 
-        if (fi->total_layer_num < error_layer &&
+        if (fi->total_layer_num < marks.first_error &&
             (innermost == NULL || fi->total_layer_num > innermost->total_layer_num))
             innermost = fi;
     }
+    if (innermost != NULL && (marks.last_network > innermost->total_layer_num || pinfo->ptype != PT_TCP))
+        return NULL;
     return innermost;
 }
 
@@ -231,8 +249,9 @@ opens_stream(uint32_t frame)
     return find_frame(stream_first_frames, sizeof(uint32_t), frame) != NULL;
 }
 
-/* Fills the segment from the rest of the TCP header at proto_layer; false
- * when part of it was not captured or the header is bogus. */
+/* Fills the segment from the rest of the TCP header at proto_layer, and
+ * pinfo's addresses and ports, which segment_flags_item() vouched for; false
+ * when part of the header was not captured. */
 static bool
 read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t flags,
              struct teardown_segment *segment)
@@ -243,7 +262,7 @@ read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t fla
      * dissection before the flags on every release, so a header with flags
      * and an urgent pointer is at least 20 bytes long. */
     static const enum tcp_field needed[] = {
-        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_SRCPORT, TCP_DSTPORT, TCP_URGENT_POINTER
+        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_URGENT_POINTER
     };
     uint32_t values[TCP_FIELD_COUNT] = { 0 };
     int order;
@@ -259,18 +278,32 @@ read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t fla
      * directions agree without storing addresses. */
     order = cmp_address(&pinfo->net_src, &pinfo->net_dst);
     if (order == 0)
-        order = (int)values[TCP_SRCPORT] - (int)values[TCP_DSTPORT];
+        order = (int)pinfo->srcport - (int)pinfo->destport;
 
     segment->frame = pinfo->num;
     segment->endpoint = order <= 0 ? 0 : 1;
-    segment->src_port = (uint16_t)values[TCP_SRCPORT];
-    segment->dst_port = (uint16_t)values[TCP_DSTPORT];
+    segment->src_port = (uint16_t)pinfo->srcport;
+    segment->dst_port = (uint16_t)pinfo->destport;
     segment->flags = flags;
     segment->seq = values[TCP_SEQ_RAW];
     segment->ack = values[TCP_ACK_RAW];
     segment->len = values[TCP_LEN];
     segment->time_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
     return true;
+}
+
+/* TCP shows acknowledgement numbers relative to the peer's sequence numbers,
+ * so the record of the peer's FIN holds their base.  Acknowledgement numbers
+ * are shown only beside the peer's FIN (steps 2 and 4, the ACK checks); before
+ * it there is none, and nothing to show. */
+static uint32_t
+peer_seq_base(const struct teardown_stream *stream, uint8_t endpoint)
+{
+    uint32_t peer_fin_frame = stream->endpoint[endpoint ^ 1].fin_frame;
+    const struct teardown_record *peer_fin = peer_fin_frame == 0 ? NULL :
+        find_frame(teardown_records, sizeof *peer_fin, peer_fin_frame);
+
+    return peer_fin != NULL ? peer_fin->seq_base : 0;
 }
 
 /* First dissection of a frame: run the state machine, keep its verdict.
@@ -284,7 +317,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     struct teardown_annotation a;
     struct teardown_stream *stream;
     struct teardown_record record;
-    uint32_t stream_id, shown_seq = 0, shown_ack = 0;
+    uint32_t stream_id, shown_seq = 0;
     guint count = wmem_array_get_count(teardown_records);
     uint16_t flags;
     int layer;
@@ -315,12 +348,10 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
 
     /* The TCP tree's own numbering (relative or raw), for what is shown. */
     read_tcp_field(tree, TCP_SEQ, layer, &shown_seq);
-    if (flags & TEARDOWN_TH_ACK)
-        read_tcp_field(tree, TCP_ACK, layer, &shown_ack);
     record = (struct teardown_record) {
         .frame = segment.frame, .stream_id = stream_id,
         .seq = a.seq, .ack = a.ack, .len = a.len,
-        .seq_base = a.seq - shown_seq, .ack_base = (flags & TEARDOWN_TH_ACK) ? a.ack - shown_ack : 0,
+        .seq_base = a.seq - shown_seq, .ack_base = peer_seq_base(stream, a.endpoint),
         .segments = a.segments,
         .checks = a.checks, .steps = a.steps >> 1, .pattern = a.pattern, .role = a.role,
         .sender_side = a.sender_side, .endpoint = a.endpoint,
@@ -891,6 +922,8 @@ proto_reg_handoff_teardown(void)
         tcp_field_ids[field] = proto_registrar_get_id_byname(tcp_field_names[field]);
     for (size_t i = 0; i < G_N_ELEMENTS(error_proto_names); i++)
         error_proto_ids[i] = proto_registrar_get_id_byname(error_proto_names[i]);
+    for (size_t i = 0; i < G_N_ELEMENTS(network_proto_names); i++)
+        network_proto_ids[i] = proto_registrar_get_id_byname(network_proto_names[i]);
     register_postdissector(teardown_handle);
     apply_wanted_fields();
 }
