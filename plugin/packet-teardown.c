@@ -70,13 +70,14 @@ static const char *const tcp_field_names[TCP_FIELD_COUNT] = {
 };
 
 /* Protocols whose error messages quote a TCP header (RFC 792, RFC 4443),
- * and those that set pinfo's network addresses. */
+ * and those that set pinfo's addresses or ports.  The port type is no guide:
+ * iWARP's MPA, carried in TCP, changes it and nothing else. */
 static const char *const error_proto_names[] = { "icmp", "icmpv6" };
-static const char *const network_proto_names[] = { "ip", "ipv6" };
+static const char *const readdressing_proto_names[] = { "ip", "ipv6", "udp", "sctp", "dccp" };
 
 static int tcp_field_ids[TCP_FIELD_COUNT];
 static int error_proto_ids[G_N_ELEMENTS(error_proto_names)];
-static int network_proto_ids[G_N_ELEMENTS(network_proto_names)];
+static int readdressing_proto_ids[G_N_ELEMENTS(readdressing_proto_names)];
 
 static int proto_teardown = -1;
 static int teardown_tap = -1;
@@ -130,11 +131,11 @@ static wmem_array_t *stream_first_frames;
 
 /* ---- Reading TCP's fields (first pass only) ---------------------------- */
 
-/* Where a frame's error messages and network headers lie, as
+/* Where a frame's error messages and address-setting headers lie, as
  * field_info.total_layer_num numbers layers (pinfo->layers from 1). */
 struct layer_marks {
-    int first_error;    /* first ICMP or ICMPv6 layer, or G_MAXINT */
-    int last_network;   /* last IPv4 or IPv6 layer, or 0 */
+    int first_error;        /* first ICMP or ICMPv6 layer, or G_MAXINT */
+    int last_readdressing;  /* last IP, IPv6, UDP, SCTP or DCCP layer, or 0 */
 };
 
 static bool
@@ -159,17 +160,17 @@ mark_layers(packet_info *pinfo)
 
         if (marks.first_error == G_MAXINT && proto_in(proto, error_proto_ids, G_N_ELEMENTS(error_proto_ids)))
             marks.first_error = layer;
-        if (proto_in(proto, network_proto_ids, G_N_ELEMENTS(network_proto_ids)))
-            marks.last_network = layer;
+        if (proto_in(proto, readdressing_proto_ids, G_N_ELEMENTS(readdressing_proto_ids)))
+            marks.last_readdressing = layer;
     }
     return marks;
 }
 
 /* The innermost TCP header outside error messages, as its tcp.flags item:
  * any TCP layer above an ICMP error is a header quoted in it, not a segment.
- * NULL also when a network header follows it (an error message, or IP
- * carried in the segment's payload), for then pinfo's addresses and ports
- * are no longer the segment's. */
+ * NULL also when a header that sets addresses or ports follows it (in an
+ * error message, or carried in the segment's payload), for then pinfo's
+ * addresses and ports are no longer the segment's. */
 static field_info *
 segment_flags_item(proto_tree *tree, packet_info *pinfo)
 {
@@ -187,7 +188,7 @@ segment_flags_item(proto_tree *tree, packet_info *pinfo)
             (innermost == NULL || fi->total_layer_num > innermost->total_layer_num))
             innermost = fi;
     }
-    if (innermost != NULL && (marks.last_network > innermost->total_layer_num || pinfo->ptype != PT_TCP))
+    if (innermost != NULL && marks.last_readdressing > innermost->total_layer_num)
         return NULL;
     return innermost;
 }
@@ -922,8 +923,8 @@ proto_reg_handoff_teardown(void)
         tcp_field_ids[field] = proto_registrar_get_id_byname(tcp_field_names[field]);
     for (size_t i = 0; i < G_N_ELEMENTS(error_proto_names); i++)
         error_proto_ids[i] = proto_registrar_get_id_byname(error_proto_names[i]);
-    for (size_t i = 0; i < G_N_ELEMENTS(network_proto_names); i++)
-        network_proto_ids[i] = proto_registrar_get_id_byname(network_proto_names[i]);
+    for (size_t i = 0; i < G_N_ELEMENTS(readdressing_proto_names); i++)
+        readdressing_proto_ids[i] = proto_registrar_get_id_byname(readdressing_proto_names[i]);
     register_postdissector(teardown_handle);
     apply_wanted_fields();
 }
