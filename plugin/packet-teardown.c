@@ -166,31 +166,34 @@ mark_layers(packet_info *pinfo)
     return marks;
 }
 
-/* The innermost TCP header outside error messages, as its tcp.flags item:
- * any TCP layer above an ICMP error is a header quoted in it, not a segment.
- * NULL also when a header that sets addresses or ports follows it (in an
- * error message, or carried in the segment's payload), for then pinfo's
- * addresses and ports are no longer the segment's. */
+/* The innermost TCP header of the frame, as its tcp.flags item. */
 static field_info *
-segment_flags_item(proto_tree *tree, packet_info *pinfo)
+innermost_flags_item(proto_tree *tree)
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[TCP_FLAGS]);
     field_info *innermost = NULL;
-    struct layer_marks marks;
 
-    if (items == NULL || items->len == 0)
-        return NULL;
-    marks = mark_layers(pinfo);
-    for (guint i = 0; i < items->len; i++) {
+    for (guint i = 0; items != NULL && i < items->len; i++) {
         field_info *fi = (field_info *)g_ptr_array_index(items, i);
 
-        if (fi->total_layer_num < marks.first_error &&
-            (innermost == NULL || fi->total_layer_num > innermost->total_layer_num))
+        if (innermost == NULL || fi->total_layer_num > innermost->total_layer_num)
             innermost = fi;
     }
-    if (innermost != NULL && marks.last_readdressing > innermost->total_layer_num)
-        return NULL;
     return innermost;
+}
+
+/* Whether the TCP header at this layer is a segment whose sender pinfo's
+ * addresses and ports tell: not a header quoted in an ICMP error, and not
+ * followed by a header that set them again (in an error message, or carried
+ * in the segment's payload).  Any TCP header before an error message is
+ * followed by the quoted IP header, so the innermost one is the only one
+ * that can pass. */
+static bool
+is_judgeable_segment(packet_info *pinfo, int total_layer)
+{
+    struct layer_marks marks = mark_layers(pinfo);
+
+    return marks.first_error > total_layer && marks.last_readdressing < total_layer;
 }
 
 static bool
@@ -251,7 +254,7 @@ opens_stream(uint32_t frame)
 }
 
 /* Fills the segment from the rest of the TCP header at proto_layer, and
- * pinfo's addresses and ports, which segment_flags_item() vouched for; false
+ * pinfo's addresses and ports, which is_judgeable_segment() vouched for; false
  * when part of the header was not captured. */
 static bool
 read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t flags,
@@ -324,7 +327,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     int layer;
     bool opens;
 
-    if (tree == NULL || (flags_item = segment_flags_item(tree, pinfo)) == NULL)
+    if (tree == NULL || (flags_item = innermost_flags_item(tree)) == NULL)
         return NULL;
     flags = (uint16_t)fvalue_get_uinteger(TEARDOWN_FVALUE(flags_item));
     layer = flags_item->proto_layer_num;
@@ -333,7 +336,8 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     if (stream_id < wmem_array_get_count(teardown_streams) &&
         teardown_stream_ignores(stream_at(stream_id), flags))
         return NULL;
-    if (!read_segment(tree, pinfo, layer, flags, &segment))
+    if (!is_judgeable_segment(pinfo, flags_item->total_layer_num) ||
+        !read_segment(tree, pinfo, layer, flags, &segment))
         return NULL;
     /* The state machine takes segments in capture order only. */
     if (count > 0 && ((const struct teardown_record *)
