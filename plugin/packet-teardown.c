@@ -131,13 +131,6 @@ static wmem_array_t *stream_first_frames;
 
 /* ---- Reading TCP's fields (first pass only) ---------------------------- */
 
-/* Where a frame's error messages and address-setting headers lie, as
- * field_info.total_layer_num numbers layers (pinfo->layers from 1). */
-struct layer_marks {
-    int first_error;        /* first ICMP or ICMPv6 layer, or G_MAXINT */
-    int last_readdressing;  /* last IP, IPv6, UDP, SCTP or DCCP layer, or 0 */
-};
-
 static bool
 proto_in(int proto, const int *ids, size_t count)
 {
@@ -146,24 +139,6 @@ proto_in(int proto, const int *ids, size_t count)
             return true;
     }
     return false;
-}
-
-static struct layer_marks
-mark_layers(packet_info *pinfo)
-{
-    struct layer_marks marks = { G_MAXINT, 0 };
-    int layer = 1;
-
-    for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != NULL;
-         frame = wmem_list_frame_next(frame), layer++) {
-        int proto = GPOINTER_TO_INT(wmem_list_frame_data(frame));
-
-        if (marks.first_error == G_MAXINT && proto_in(proto, error_proto_ids, G_N_ELEMENTS(error_proto_ids)))
-            marks.first_error = layer;
-        if (proto_in(proto, readdressing_proto_ids, G_N_ELEMENTS(readdressing_proto_ids)))
-            marks.last_readdressing = layer;
-    }
-    return marks;
 }
 
 /* The innermost TCP header of the frame, as its tcp.flags item. */
@@ -182,18 +157,26 @@ innermost_flags_item(proto_tree *tree)
     return innermost;
 }
 
-/* Whether the TCP header at this layer is a segment whose sender pinfo's
- * addresses and ports tell: not a header quoted in an ICMP error, and not
- * followed by a header that set them again (in an error message, or carried
- * in the segment's payload).  Any TCP header before an error message is
- * followed by the quoted IP header, so the innermost one is the only one
- * that can pass. */
+/* Whether the TCP header at tcp_layer (field_info.total_layer_num, which
+ * counts pinfo->layers from 1) is a segment whose sender pinfo's addresses
+ * and ports tell: not a header quoted in an ICMP error, and not followed by
+ * a header that set them again (in an error message, or carried in the
+ * segment's payload).  A TCP header before an error message is followed by
+ * the quoted IP header, so only the innermost one can pass. */
 static bool
-is_judgeable_segment(packet_info *pinfo, int total_layer)
+is_judgeable_segment(packet_info *pinfo, int tcp_layer)
 {
-    struct layer_marks marks = mark_layers(pinfo);
+    int layer = 1;
 
-    return marks.first_error > total_layer && marks.last_readdressing < total_layer;
+    for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != NULL;
+         frame = wmem_list_frame_next(frame), layer++) {
+        int proto = GPOINTER_TO_INT(wmem_list_frame_data(frame));
+
+        if (layer < tcp_layer ? proto_in(proto, error_proto_ids, G_N_ELEMENTS(error_proto_ids)) :
+            layer > tcp_layer && proto_in(proto, readdressing_proto_ids, G_N_ELEMENTS(readdressing_proto_ids)))
+            return false;
+    }
+    return true;
 }
 
 static bool
@@ -427,8 +410,10 @@ struct endpoint_words {
     unsigned port;
 };
 
-#define ENDPOINT_FORMAT "%s %s%s%s:%u"
-#define ENDPOINT_ARGS(w) (w).side, (w).open, (w).address, (w).close, (w).port
+#define ADDRESS_FORMAT "%s%s%s:%u"
+#define ADDRESS_ARGS(w) (w).open, (w).address, (w).close, (w).port
+#define ENDPOINT_FORMAT "%s " ADDRESS_FORMAT
+#define ENDPOINT_ARGS(w) (w).side, ADDRESS_ARGS(w)
 
 static enum teardown_side
 endpoint_side(const struct teardown_view *view, uint8_t endpoint)
@@ -542,8 +527,7 @@ endpoint_states_text(const struct teardown_view *view, packet_info *pinfo, uint8
     if (side == TEARDOWN_SIDE_UNKNOWN) {
         struct endpoint_words words = endpoint_words(view, pinfo, endpoint);
 
-        name = wmem_strdup_printf(pinfo->pool, "%s%s%s:%u",
-                                  words.open, words.address, words.close, words.port);
+        name = wmem_strdup_printf(pinfo->pool, ADDRESS_FORMAT, ADDRESS_ARGS(words));
     } else {
         name = teardown_side_name(side);
     }
