@@ -182,7 +182,7 @@ for packets in "${size_list[@]}"; do
     for mode in "${mode_list[@]}"; do
         : >"$work/rounds"
         if $with_lua; then variants=(plain plugin lua); else variants=(plain plugin); fi
-        # Without Lua its columns stay blank: a zero run keeps the awk below as it is.
+        # Without Lua, a zero Lua run keeps each row's shape; lua_column prints "-".
         echo "0 0" >"$work/run.lua"
         for ((round = 0; round < pairs; round++)); do
             for ((i = 0; i < ${#variants[@]}; i++)); do
