@@ -56,7 +56,10 @@ struct stream_pair {
     struct model model;
 };
 
-static bool in_state_machine;
+/* The malloc hook runs in whichever thread allocates, and libFuzzer's own
+ * threads (the RSS monitor, for one) allocate at any time: only this
+ * thread's allocations inside teardown_stream_update() count. */
+static _Thread_local bool in_state_machine;
 static size_t allocations;
 
 static void
