@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "teardown_checks.h"
+
 /* TCP header flag bits, as in the header's flags field (RFC 9293 §3.1). */
 #define TEARDOWN_TH_FIN 0x001
 #define TEARDOWN_TH_SYN 0x002
@@ -64,17 +66,20 @@ enum teardown_tcp_state {
     TEARDOWN_STATE_LAST_ACK
 };
 
-/* Seq/ack arithmetic checks, one bit each in teardown_annotation.checks. */
+/* The checks of teardown_checks.h, one bit each in teardown_annotation.checks:
+ * TEARDOWN_CHECK_ACK_BEYOND_FIN and so on. */
+enum teardown_check_index {
+#define TEARDOWN_CHECK_INDEX(id, name, group, severity, summary) TEARDOWN_CHECK_INDEX_##id,
+    TEARDOWN_CHECKS(TEARDOWN_CHECK_INDEX)
+#undef TEARDOWN_CHECK_INDEX
+    TEARDOWN_CHECK_COUNT
+};
+
 enum teardown_check {
-    TEARDOWN_CHECK_ACK_BEYOND_FIN        = 1 << 0,
-    TEARDOWN_CHECK_ACK_REGRESSED         = 1 << 1,
-    TEARDOWN_CHECK_SEQ_MISMATCH          = 1 << 2,
-    TEARDOWN_CHECK_FIN_SEQ_CHANGED       = 1 << 3,
-    TEARDOWN_CHECK_DATA_AFTER_FIN        = 1 << 4,
-    TEARDOWN_CHECK_FIN_WITHOUT_ACK       = 1 << 5,
-    TEARDOWN_CHECK_FIN_RETRANSMISSION    = 1 << 6,
-    TEARDOWN_CHECK_RESET_DURING_TEARDOWN = 1 << 7,
-    TEARDOWN_CHECK_HALF_CLOSE_DATA       = 1 << 8
+#define TEARDOWN_CHECK_BIT(id, name, group, severity, summary) \
+    TEARDOWN_CHECK_##id = 1u << TEARDOWN_CHECK_INDEX_##id,
+    TEARDOWN_CHECKS(TEARDOWN_CHECK_BIT)
+#undef TEARDOWN_CHECK_BIT
 };
 
 /* One TCP segment as the capture shows it. */

@@ -1,0 +1,41 @@
+/* teardown_checks.h: every check the teardown analysis reports, declared once.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * TEARDOWN_CHECKS(X) expands X(ID, name, GROUP, SEVERITY, summary) once per
+ * check, in the order checks are listed everywhere (bits, expert items,
+ * statistics, documentation):
+ *   ID        the state machine's name: TEARDOWN_CHECK_<ID>;
+ *   name      the display filter name after "teardown.", and the label in
+ *             the statistics;
+ *   GROUP     Wireshark's expert group without "PI_" (SEQUENCE, SECURITY...);
+ *   SEVERITY  Wireshark's expert severity without "PI_" (CHAT, NOTE, WARN,
+ *             ERROR);
+ *   summary   the expert item's one-line description.
+ * The comment above each line cites the part of RFC 9293 that the check holds
+ * a segment to.  Scripts read this table too: keep one X(...) per line.
+ */
+#ifndef TEARDOWN_CHECKS_H
+#define TEARDOWN_CHECKS_H
+
+#define TEARDOWN_CHECKS(X) \
+    /* §3.4: an ACK acknowledges only what was sent; the FIN is the last. */ \
+    X(ACK_BEYOND_FIN, ack_beyond_fin, SEQUENCE, WARN, "ACK acknowledges beyond the FIN") \
+    /* §3.10.7.4: SND.UNA only advances; an ACK may not go backwards. */ \
+    X(ACK_REGRESSED, ack_regressed, SEQUENCE, WARN, "Passive closer's FIN acknowledges less than its earlier ACK") \
+    /* §3.6: after its FIN the closer's next sequence number is FIN + 1. */ \
+    X(SEQ_MISMATCH, seq_mismatch, SEQUENCE, WARN, "Final ACK's sequence number is not the active closer's FIN + 1") \
+    /* §3.6: the FIN occupies one fixed place in the sequence space. */ \
+    X(FIN_SEQ_CHANGED, fin_seq_changed, SEQUENCE, WARN, "Second FIN from the same endpoint at another sequence number") \
+    /* §3.10.7.4: nothing is sent after a FIN (the FIN is the last octet). */ \
+    X(DATA_AFTER_FIN, data_after_fin, SEQUENCE, ERROR, "Data after the sender's own FIN") \
+    /* §3.10.7.4: once synchronized, every segment carries ACK. */ \
+    X(FIN_WITHOUT_ACK, fin_without_ack, SEQUENCE, WARN, "FIN without the ACK flag") \
+    /* §3.8.1: an unacknowledged FIN is retransmitted like data. */ \
+    X(FIN_RETRANSMISSION, fin_retransmission, SEQUENCE, NOTE, "FIN retransmission") \
+    /* §3.10.7.4: an RST aborts the connection, here in mid-teardown. */ \
+    X(RESET_DURING_TEARDOWN, reset_during_teardown, SEQUENCE, WARN, "RST during the teardown") \
+    /* §3.6: a half-closed connection still carries data one way. */ \
+    X(HALF_CLOSE_DATA, half_close_data, SEQUENCE, CHAT, "Data from the passive closer in a half-closed connection")
+
+#endif /* TEARDOWN_CHECKS_H */
