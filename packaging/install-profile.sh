@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # install-profile.sh: install the "Teardown" Wireshark configuration profile
-# (teardown columns, coloring rules, filter buttons) from packaging/profile/.
-# Usage: install-profile.sh [--system]
+# (teardown columns, coloring rules, filter buttons) from packaging/profile/,
+# its check filters written out from plugin/teardown_checks.h.
+# Usage: install-profile.sh [--system | --dir DIR]
 #   default   your personal profiles folder, ~/.config/wireshark/profiles/Teardown
 #   --system  Wireshark's global profiles folder (usually
 #             /usr/share/wireshark/profiles/Teardown), offered to every user;
 #             Wireshark copies it to the personal folder when first chosen.
+#   --dir     DIR itself (the Debian package build stages it there).
 # Then choose it with `wireshark -C Teardown` or in the status bar's profile menu.
 set -euo pipefail
-source_dir="$(cd "$(dirname "$0")" && pwd)/profile"
+here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/../test/lib.sh"
 
 # Wireshark names its configuration folders; fall back to its defaults when
 # tshark is missing.
@@ -19,19 +22,29 @@ folder() {
 case "${1:-}" in
 "")
     config=$(folder "Personal configuration")
-    config=${config:-${XDG_CONFIG_HOME:-$HOME/.config}/wireshark}
+    target="${config:-${XDG_CONFIG_HOME:-$HOME/.config}/wireshark}/profiles/Teardown"
     ;;
 --system)
     config=$(folder "Global configuration")
-    config=${config:-/usr/share/wireshark}
+    target="${config:-/usr/share/wireshark}/profiles/Teardown"
+    ;;
+--dir)
+    [ $# -eq 2 ] || { echo "usage: $0 --dir DIR" >&2; exit 2; }
+    target=$2
     ;;
 *)
-    echo "usage: $0 [--system]" >&2
+    echo "usage: $0 [--system | --dir DIR]" >&2
     exit 2
     ;;
 esac
 
-target="$config/profiles/Teardown"
+failed_checks=$(teardown_any_check WARN ERROR)
 install -d -m 755 "$target"
-install -m 644 "$source_dir/preferences" "$source_dir/colorfilters" "$source_dir/dfilter_buttons" "$target/"
+for file in preferences colorfilters dfilter_buttons; do
+    while IFS= read -r line; do
+        [[ $line == "#"* ]] || line=${line//TEARDOWN_FAILED_CHECKS/$failed_checks}
+        printf '%s\n' "$line"
+    done <"$here/profile/$file" >"$target/$file"
+    chmod 644 "$target/$file"
+done
 echo "installed the Teardown profile in $target"

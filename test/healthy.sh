@@ -5,9 +5,8 @@
 # Usage: healthy.sh TSHARK_TEARDOWN CAPTURE
 set -euo pipefail
 tshark_teardown=$1 capture=$2
-complaints="teardown.ack_beyond_fin || teardown.ack_regressed || teardown.seq_mismatch ||
-            teardown.fin_seq_changed || teardown.data_after_fin || teardown.fin_without_ack ||
-            teardown.reset_during_teardown"
+. "$(dirname "$0")/lib.sh"
+complaints=$(teardown_any_check WARN ERROR)
 
 annotated=$("$tshark_teardown" -r "$capture" -2 -Y teardown -T fields -e frame.number | wc -l)
 flagged=$("$tshark_teardown" -r "$capture" -2 -Y "$complaints" -T fields -e frame.number -e _ws.expert.message)

@@ -4,6 +4,7 @@
 # Usage: install.sh SOURCE_DIR
 set -euo pipefail
 source_dir=$1
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 home="$work/home"
@@ -16,19 +17,32 @@ cmake --build "$work/build" --target teardown >/dev/null
 HOME="$home" cmake --install "$work/build" >/dev/null
 installed=$(find "$home/.local/lib/wireshark/plugins" -name teardown.so)
 [ -n "$installed" ] || { echo "no teardown.so under $home/.local/lib/wireshark/plugins" >&2; exit 1; }
-chmod -R a+rX "$work"
-as_user=()
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R 65534:65534 "$home"
-    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
-listing=$(cd "$home" && "${as_user[@]}" env HOME="$home" tshark -G plugins)
-if ! printf '%s\n' "$listing" | awk -v path="$installed" '$1 == "teardown.so" && $NF == path { found = 1 } END { exit !found }'; then
-    echo "tshark -G plugins does not list $installed:" >&2
-    printf '%s\n' "$listing" >&2
+teardown_user_home "$work"
+loaded=$(teardown_loaded_plugin "$home")
+if [ "$loaded" != "$installed" ]; then
+    echo "tshark -G plugins lists ${loaded:-no teardown.so}, not $installed" >&2
     exit 1
 fi
 echo "personal install: tshark -G plugins lists $installed"
+
+# `sudo cmake --install` of another user's default build refuses to write
+# into that user's personal folder.
+if [ "$(id -u)" -eq 0 ]; then
+    user_home="$work/user-home"
+    mkdir -p "$user_home/src"
+    cp -r "$source_dir/CMakeLists.txt" "$source_dir/plugin" "$source_dir/fixtures" "$user_home/src/"
+    teardown_user_home "$user_home"
+    teardown_run "$user_home" cmake -S "$user_home/src" -B "$user_home/build" -DBUILD_TESTING=OFF >/dev/null
+    if cmake --install "$user_home/build" >"$work/sudo-install.log" 2>&1; then
+        echo "cmake --install as root wrote into the configuring user's home:" >&2
+        find "$user_home/.local" >&2
+        exit 1
+    fi
+    grep -q 'Refusing to install as root' "$work/sudo-install.log" ||
+        { cat "$work/sudo-install.log" >&2; echo "cmake --install as root failed for another reason" >&2; exit 1; }
+    [ ! -e "$user_home/.local" ] || { echo "cmake --install as root created $user_home/.local" >&2; exit 1; }
+    echo "personal install as root, configured by another user: refused"
+fi
 
 # System folder: the path Wireshark's CMake package names, under DESTDIR.
 cmake -S "$source_dir" -B "$work/build" -DTEARDOWN_INSTALL_SYSTEM=ON >/dev/null

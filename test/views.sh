@@ -1,5 +1,5 @@
-# views.sh: how tests look at the plugin's output; sourced by golden.sh and
-# consistency.sh.
+# views.sh: how tests look at the plugin's output; sourced by golden.sh,
+# consistency.sh and fuzz/redissect.sh.
 #   fields_view TSHARK_TEARDOWN CAPTURE PASSES [tshark options...]
 #       one tab-separated line per frame with every teardown field; flags and
 #       expert items print as their names, joined, e.g. "retransmission".
@@ -8,9 +8,10 @@
 #       annotated frame.
 # PASSES is 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
 
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 teardown_flag_fields=(retransmission half_close initiator_by_port)
-teardown_expert_fields=(ack_beyond_fin ack_regressed seq_mismatch fin_seq_changed data_after_fin
-                        fin_without_ack fin_retransmission reset_during_teardown half_close_data)
+mapfile -t teardown_expert_fields < <(teardown_checks)
 
 pass_options() {
     case "$1" in

@@ -11,7 +11,7 @@ build_dir="$(cd "$1" && pwd)"
 mkdir -p "$2"
 output_dir="$(cd "$2" && pwd)"
 
-"$source_dir/packaging/install-deps.sh" wireshark xvfb xdotool xclip imagemagick
+. "$here/../lib.sh"
 
 plugin=$(find "$build_dir/plugins" -path '*/epan/teardown.so' | head -n 1)
 [ -n "$plugin" ] || { echo "gui-test: no teardown.so under $build_dir/plugins; build first" >&2; exit 1; }
@@ -26,21 +26,34 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# As root, Wireshark ignores personal plugins, so it runs as nobody with a
-# fresh HOME holding the plugin and the profile, installed as users do.
+# Wireshark runs with a fresh HOME holding the plugin and the profile,
+# installed as users do.
 home="$work/home"
-mkdir -p "$home/.local/lib/wireshark/plugins/$series/epan" "$work/out" "$work/run"
-cp "$plugin" "$home/.local/lib/wireshark/plugins/$series/epan/teardown.so"
+placed=$(teardown_place_plugin "$home" "$series" "$plugin")
+mkdir -p "$work/out" "$work/run"
 HOME="$home" XDG_CONFIG_HOME="$home/.config" "$source_dir/packaging/install-profile.sh" >/dev/null
 cp "$here/record.lua" "$source_dir/fixtures/real/three-way.pcapng" \
    "$source_dir/fixtures/crafted/check-ack-beyond-fin.pcap" "$work/"
 mergecap -w "$work/all-real.pcapng" "$source_dir"/fixtures/real/*.pcapng
-chmod -R a+rX "$work"
+teardown_user_home "$work"
 chmod 700 "$work/run"
-as_user=()
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R 65534:65534 "$work"
-    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+# Wireshark and tshark find plugins alike: a teardown.so in the global plugin
+# folder would be shown in this build's place.
+loaded=$(teardown_loaded_plugin "$home")
+if [ "$loaded" != "$placed" ]; then
+    echo "gui-test: Wireshark would load ${loaded:-no teardown.so}, not this build's $placed" >&2
+    exit 1
+fi
+
+missing=()
+for tool in wireshark Xvfb xdotool xclip convert import; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "gui-test: skipped, ${missing[*]} missing;" \
+         "install them with packaging/install-deps.sh wireshark xvfb xdotool xclip imagemagick" >&2
+    exit 77
 fi
 
 # Xvfb picks a free display and writes its number to fd 3 once it accepts
@@ -60,7 +73,7 @@ wireshark() {
     local name=$1
     shift
     printf 'gui.geometry_main_%s\n' 'x: 0' 'y: 0' 'width: 1500' 'height: 900' >"$home/.config/wireshark/recent_common"
-    (cd "$work" && exec timeout -k 5 120 "${as_user[@]}" env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+    (cd "$work" && exec timeout -k 5 120 "${teardown_as_user[@]}" env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
         XDG_RUNTIME_DIR="$work/run" wireshark -C Teardown -o capture.no_interface_load:TRUE \
         -o capture.no_extcap:TRUE -o gui.byte_view_show:FALSE \
         -X lua_script:"$work/record.lua" -X lua_script1:"$work/out/$name.txt" "$@") \

@@ -1,0 +1,78 @@
+# lib.sh: shell logic the tests, the benchmark and the packaging scripts
+# share; sourced.
+#
+#   teardown_checks [SEVERITY...]
+#       the name of every check (its filter is teardown.NAME), one a line, in
+#       the order of plugin/teardown_checks.h, the one place checks are
+#       declared; only those of the given severities (WARN, ERROR...) if any.
+#   teardown_any_check SEVERITY...
+#       a display filter matching a frame where such a check failed.
+#   teardown_user_home DIR
+#       makes DIR, and all it holds, the user's that tshark runs as (see
+#       teardown_run), readable by everyone.
+#   teardown_place_plugin HOME SERIES PLUGIN
+#       puts PLUGIN where Wireshark SERIES (X.Y) looks for the personal
+#       plugins of HOME; prints the path it is placed at.
+#   teardown_run HOME COMMAND...
+#       runs COMMAND in HOME with that HOME.  Wireshark ignores personal
+#       plugins (and WIRESHARK_PLUGIN_DIR) for root, so as root the command
+#       runs as the unprivileged user nobody; every file it reads must be
+#       readable by that user.  teardown_as_user holds the command prefix
+#       that switches to that user (empty unless root).
+#   teardown_loaded_plugin HOME
+#       the path of the teardown.so that tshark run by teardown_run HOME
+#       loads, as `tshark -G plugins` lists it; empty if none.
+#   teardown_global_plugin_dir SERIES DEFAULT
+#       the global plugin folder tshark will read: WIRESHARK_PLUGIN_DIR's
+#       SERIES subfolder when that is set, DEFAULT otherwise.
+
+teardown_source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+teardown_checks() {
+    sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *\([a-z0-9_]*\), *[A-Z_]*, *\([A-Z]*\),.*/\1 \2/p' \
+        "$teardown_source_dir/plugin/teardown_checks.h" |
+    awk -v wanted="$*" '
+        BEGIN { n = split(wanted, list, " "); for (i = 1; i <= n; i++) keep[list[i]] = 1 }
+        n == 0 || $2 in keep { print $1 }'
+}
+
+teardown_any_check() {
+    teardown_checks "$@" | sed 's/^/teardown./' | paste -s -d '|' | sed 's/|/ || /g'
+}
+
+teardown_as_user=()
+[ "$(id -u)" -ne 0 ] || teardown_as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+teardown_user_home() {
+    mkdir -p "$1"
+    chmod -R a+rX "$1"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R 65534:65534 "$1"
+    fi
+}
+
+teardown_place_plugin() {
+    local dir="$1/.local/lib/wireshark/plugins/$2/epan"
+    mkdir -p "$dir"
+    cp "$3" "$dir/teardown.so"
+    echo "$dir/teardown.so"
+}
+
+teardown_run() {
+    local home=$1
+    shift
+    (cd "$home" && "${teardown_as_user[@]}" env HOME="$home" XDG_CONFIG_HOME="$home/.config" "$@")
+}
+
+teardown_loaded_plugin() {
+    teardown_run "$1" tshark -G plugins 2>/dev/null |
+        awk -F '\t' '$1 ~ /^teardown\.so[[:space:]]*$/ { print $NF }'
+}
+
+teardown_global_plugin_dir() {
+    if [ -n "${WIRESHARK_PLUGIN_DIR:-}" ]; then
+        echo "$WIRESHARK_PLUGIN_DIR/$1"
+    else
+        echo "$2"
+    fi
+}
