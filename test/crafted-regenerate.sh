@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # crafted-regenerate.sh: every committed crafted capture is exactly what its
 # description makes, so descriptions and captures cannot drift apart.
-# Usage: crafted-regenerate.sh PCAPCRAFT CRAFTED_DIR
+# Usage: crafted-regenerate.sh CRAFTED_DIR
 set -euo pipefail
-pcapcraft=$1 dir=$2
+dir=$1
 work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-crafted.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 count=0 failed=0
 for description in "$dir"/*.txt; do
-    [ "$(basename "$description")" != CMakeLists.txt ] || continue
     name=$(basename "${description%.txt}")
-    "$pcapcraft" "$description" "$work/$name.pcap"
+    "$dir/craft.py" "$description" "$work/$name.pcap"
     if ! cmp -s "$work/$name.pcap" "$dir/$name.pcap"; then
         echo "crafted-regenerate: $name.pcap differs from what $name.txt makes" >&2
         failed=$((failed + 1))
