@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # debian-root.sh: a cached minimal Debian root per release, with what the
-# build and tests need, and a way to run a command inside it.
+# build and tests need, and a way to run a command inside it; and a build of
+# the Debian package in a clean root.
 #
 #   debian-root.sh prepare SUITE        create the root unless it is cached
 #   debian-root.sh run SUITE COMMAND... run COMMAND in the root, as root
+#   debian-root.sh build SUITE SOURCE   build the package of the checkout
+#                                       SOURCE, its tests included, in a
+#                                       throwaway copy of a bare root
+#                                       (minbase and build-essential) given
+#                                       only the package's Build-Depends
 #
 # Roots live in $TEARDOWN_ROOTS (default /var/cache/teardown-matrix), one
-# directory per suite, outside any checkout; delete one to rebuild it.
+# directory per suite (SUITE-bare for the bare one), outside any checkout;
+# delete one to rebuild it.
 # Packages come from the mirror the machine's apt uses (debian-mirror.sh).
 # Needs root, debootstrap and unshare.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 roots=${TEARDOWN_ROOTS:-/var/cache/teardown-matrix}
 
-usage() { echo "usage: debian-root.sh prepare SUITE | run SUITE COMMAND..." >&2; exit 2; }
+usage() { echo "usage: debian-root.sh prepare SUITE | run SUITE COMMAND... | build SUITE SOURCE" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 action=$1 suite=$2
 shift 2
@@ -34,30 +41,60 @@ run_in_root() {
             DEBIAN_FRONTEND=noninteractive "$@"' run-in-root "$dir" "$@" </dev/null
 }
 
-prepare() {
-    [ -f "$root/.teardown-ready" ] && return 0
-    local partial="$root.partial"
+# create_root DIR SETUP...: debootstrap DIR unless it is cached, then run
+# SETUP in it.
+create_root() {
+    local dir=$1 partial=$1.partial
+    shift
+    [ -f "$dir/.teardown-ready" ] && return 0
     rm -rf "$partial"
     mkdir -p "$roots"
     debootstrap --variant=minbase "$suite" "$partial" "$("$here/debian-mirror.sh")"
     # The mirror may be a snapshot: sid's Release files expire within a
     # week, so apt would refuse them.  Signatures are still verified.
     echo 'Acquire::Check-Valid-Until "false";' >"$partial/etc/apt/apt.conf.d/90teardown-snapshot"
-    cp "$here/install-deps.sh" "$partial/tmp/install-deps.sh"
-    run_in_root "$partial" /tmp/install-deps.sh
+    "$@" "$partial"
     run_in_root "$partial" apt-get clean
-    rm "$partial/tmp/install-deps.sh"
     touch "$partial/.teardown-ready"
-    rm -rf "$root"
-    mv "$partial" "$root"
+    rm -rf "$dir"
+    mv "$partial" "$dir"
+}
+
+install_deps() {
+    cp "$here/install-deps.sh" "$1/tmp/install-deps.sh"
+    run_in_root "$1" /tmp/install-deps.sh
+    rm "$1/tmp/install-deps.sh"
+}
+
+install_build_essential() {
+    run_in_root "$1" apt-get update -q
+    run_in_root "$1" apt-get install -y -q --no-install-recommends build-essential dpkg-dev
+}
+
+build() {
+    local source=$1 bare=$root-bare copy
+    create_root "$bare" install_build_essential
+    copy=$(mktemp -d "$roots/$suite-build.XXXXXX")
+    trap 'rm -rf "$copy"' EXIT
+    cp -a "$bare/." "$copy/"
+    mkdir -p "$copy/srv/teardown" "$copy/srv/control/debian"
+    tar -C "$source" --exclude=./.git --exclude=./build --exclude='./build-*' -c . | tar -C "$copy/srv/teardown" -x
+    cp "$source/packaging/debian/control" "$copy/srv/control/debian/"
+    run_in_root "$copy" apt-get update -q
+    run_in_root "$copy" apt-get build-dep -y -q --no-install-recommends /srv/control
+    run_in_root "$copy" /srv/teardown/packaging/build-deb.sh /srv/out
 }
 
 case "$action" in
-prepare) prepare ;;
+prepare) create_root "$root" install_deps ;;
 run)
     [ $# -ge 1 ] || usage
     [ -f "$root/.teardown-ready" ] || { echo "debian-root: no prepared root $root" >&2; exit 1; }
     run_in_root "$root" "$@"
+    ;;
+build)
+    [ $# -eq 1 ] || usage
+    build "$1"
     ;;
 *) usage ;;
 esac

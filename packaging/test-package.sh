@@ -7,6 +7,7 @@
 # the tests at package build.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/test/lib.sh"
 package=wireshark-plugin-teardown
 fail() { echo "test-package: $*" >&2; exit 1; }
 step() { echo "test-package: $* ($(( SECONDS - started )) s)"; started=$SECONDS; }
@@ -51,6 +52,9 @@ for file in ".$plugin" "./usr/share/doc/$package/README.md.gz" "./usr/share/doc/
             ./usr/share/wireshark/profiles/Teardown/{preferences,colorfilters,dfilter_buttons}; do
     grep -qxF "$file" <<<"$contents" || fail "$deb lacks $file"
 done
+profile=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/wireshark/profiles/Teardown/colorfilters)
+grep -qxF "@Teardown check failed@$(teardown_any_check WARN ERROR)@[52428,0,0][65535,65535,65535]" <<<"$profile" ||
+    fail "the profile's \"Teardown check failed\" rule is not every check of plugin/teardown_checks.h that warns or errs"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version $(dpkg-deb -f "$deb" Version), project version $version"
 libwireshark=$(ldd "$(command -v tshark)" | awk '$1 ~ /^libwireshark\.so/ { print $3 }')
 library=$(dpkg -S "$(readlink -f "$libwireshark")" | cut -d: -f1)
@@ -67,11 +71,11 @@ home="$work/home"
 mkdir "$home"
 cp "$repo/fixtures/real/three-way.pcapng" "$home/"
 chmod -R a+rX "$work"
-chown 65534:65534 "$home"
+teardown_user_home "$home"
 as_user() {
     case "$1" in
     root) shift; (cd "$home" && env HOME="$home" "$@") ;;
-    nobody) shift; (cd "$home" && setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$home" "$@") ;;
+    nobody) shift; teardown_run "$home" "$@" ;;
     esac
 }
 lists_plugin() { awk -v path="$plugin" '$1 == "teardown.so" && $NF == path { found = 1 } END { exit !found }'; }

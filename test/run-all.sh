@@ -6,11 +6,12 @@
 # bookworm, trixie and sid (Wireshark 4.0, 4.4, 4.6) that this machine is not.
 # CI runs exactly this.
 # TEARDOWN_MATRIX=0 skips the matrix (it is what the matrix itself runs in
-# each root).
+# each root).  The matrix also builds the package, its tests included, in a
+# clean root per release, the host's too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packaging/install-deps.sh
-cmake -S . -B build -DTEARDOWN_WERROR=ON
+packaging/install-deps.sh wireshark xvfb xdotool xclip imagemagick   # the GUI test's tools
+cmake -S . -B build -DTEARDOWN_WERROR=ON -DTEARDOWN_FUZZ=ON
 cmake --build build -j "$(nproc)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 # The package's own build-time test run would repeat what ctest just did.
