@@ -9,7 +9,7 @@ packages=(
     cmake make gcc pkg-config libglib2.0-dev   # build
     wireshark-dev libwireshark-dev tshark      # Wireshark's headers, CMake package, tshark
     util-linux                                 # setpriv: tests run tshark unprivileged
-    clang valgrind python3                     # fuzzing, sanitizers, memory checks
+    clang valgrind python3 python3-scapy       # fuzzing, sanitizers, memory checks
     time                                       # the benchmark reads peak RSS from /usr/bin/time
     "$@"
 )
