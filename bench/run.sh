@@ -25,6 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+. "$root/test/lib.sh"
 sizes=100000,1000000
 pairs=3
 modes=conv,fields,filter
@@ -75,26 +76,23 @@ if [ -z "$gencap" ]; then
 fi
 
 # ---- tshark as an unprivileged user, one HOME per variant ----------------
-# Wireshark ignores personal plugins for root, so as root the runs are made
-# by nobody; each variant gets a HOME of its own, with nothing else in it.
-for variant in plain plugin lua; do
-    mkdir -p "$work/home-$variant"
-done
-mkdir -p "$work/home-plugin/.local/lib/wireshark/plugins/$series/epan"
-cp "$plugin" "$work/home-plugin/.local/lib/wireshark/plugins/$series/epan/teardown.so"
+# Each variant gets a HOME of its own, with nothing else in it (test/lib.sh).
+placed=$(teardown_place_plugin "$work/home-plugin" "$series" "$plugin")
 cp "$here/teardown.lua" "$work/teardown.lua"
 chmod -R a+rX "$work"
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R 65534:65534 "$work"/home-*
-    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-else
-    as_user=()
+for variant in plain plugin lua; do
+    teardown_user_home "$work/home-$variant"
+done
+loaded=$(teardown_loaded_plugin "$work/home-plugin")
+if [ "$loaded" != "$placed" ]; then
+    log "run.sh: tshark would load ${loaded:-no teardown.so}, not this build's $placed"
+    exit 1
 fi
 
 # as VARIANT: sets run, the command prefix that runs as that variant's user
 # and HOME, and lua, the options that load the Lua script (lua variant only).
 as() {
-    run=("${as_user[@]}" env HOME="$work/home-$1" XDG_CONFIG_HOME="$work/home-$1/.config")
+    run=("${teardown_as_user[@]}" env HOME="$work/home-$1" XDG_CONFIG_HOME="$work/home-$1/.config")
     lua=()
     if [ "$1" = lua ]; then lua=(-X "lua_script:$work/teardown.lua"); fi
 }
