@@ -22,23 +22,16 @@
 #include "teardown_state.h"
 
 /* What is kept of one annotated frame for the rest of the file, in 40
- * bytes: the rest of what the state machine said about it (links to other
- * frames, FIN sequence numbers, the initiator, times) is fixed in its stream
- * once this frame has been seen, and is read back from there. */
+ * bytes: the state machine's verdict, and what only Wireshark knows. */
 struct teardown_record {
     uint32_t frame;          /* first: records are searched by frame */
     uint32_t stream_id;      /* tcp.stream */
-    uint32_t seq, ack, len;  /* the segment's own, raw */
     uint32_t seq_base;       /* raw minus shown sequence number */
     uint32_t ack_base;       /* raw minus shown acknowledgement number */
-    uint32_t segments;
-    uint32_t checks : 9, steps : 5, pattern : 3, role : 2, sender_side : 2,
-             endpoint : 1, retransmission : 1, half_close : 1;
-    uint8_t  state_before[2];
-    uint8_t  state_after[2];
+    struct teardown_verdict verdict;
 };
 
-/* A record with its stream: everything needed to draw one frame. */
+/* Everything needed to draw one frame. */
 struct teardown_view {
     struct teardown_annotation annotation;
     const struct teardown_stream *stream;
@@ -106,15 +99,8 @@ static int hf_state_receiver = -1;
 static gint ett_teardown = -1;
 static gint ett_states = -1;
 
-static expert_field ei_ack_beyond_fin = EI_INIT;
-static expert_field ei_ack_regressed = EI_INIT;
-static expert_field ei_seq_mismatch = EI_INIT;
-static expert_field ei_fin_seq_changed = EI_INIT;
-static expert_field ei_data_after_fin = EI_INIT;
-static expert_field ei_fin_without_ack = EI_INIT;
-static expert_field ei_fin_retransmission = EI_INIT;
-static expert_field ei_reset_during_teardown = EI_INIT;
-static expert_field ei_half_close_data = EI_INIT;
+/* One expert item per check of teardown_checks.h, by check index. */
+static expert_field ei_check[TEARDOWN_CHECK_COUNT];
 
 static teardown_pref_bool pref_analyze = TRUE;
 static teardown_pref_bool pref_info_column = TRUE;
@@ -193,6 +179,12 @@ read_tcp_field(proto_tree *tree, enum tcp_field field, int proto_layer, uint32_t
         }
     }
     return false;
+}
+
+static int64_t
+frame_time_ns(const packet_info *pinfo)
+{
+    return teardown_time_ns(pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
 }
 
 static struct teardown_stream *
@@ -275,7 +267,7 @@ read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t fla
     segment->seq = values[TCP_SEQ_RAW];
     segment->ack = values[TCP_ACK_RAW];
     segment->len = values[TCP_LEN];
-    segment->time_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    segment->time_ns = frame_time_ns(pinfo);
     return true;
 }
 
@@ -301,7 +293,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
 {
     field_info *flags_item;
     struct teardown_segment segment;
-    struct teardown_annotation a;
+    struct teardown_verdict verdict;
     struct teardown_stream *stream;
     struct teardown_record record;
     uint32_t stream_id, shown_seq = 0;
@@ -331,57 +323,26 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     opens = !stream->seen_any;
     if (opens)
         wmem_array_append_one(stream_first_frames, segment.frame);
-    if (!teardown_stream_update(stream, &segment, &a))
+    if (!teardown_stream_update(stream, &segment, &verdict))
         return NULL;
 
     /* The TCP tree's own numbering (relative or raw), for what is shown. */
     read_tcp_field(tree, TCP_SEQ, layer, &shown_seq);
     record = (struct teardown_record) {
         .frame = segment.frame, .stream_id = stream_id,
-        .seq = a.seq, .ack = a.ack, .len = a.len,
-        .seq_base = a.seq - shown_seq, .ack_base = peer_seq_base(stream, a.endpoint),
-        .segments = a.segments,
-        .checks = a.checks, .steps = a.steps >> 1, .pattern = a.pattern, .role = a.role,
-        .sender_side = a.sender_side, .endpoint = a.endpoint,
-        .retransmission = a.retransmission, .half_close = a.half_close,
-        .state_before = { a.state_before[0], a.state_before[1] },
-        .state_after = { a.state_after[0], a.state_after[1] },
+        .seq_base = segment.seq - shown_seq, .ack_base = peer_seq_base(stream, segment.endpoint),
+        .verdict = verdict,
     };
     wmem_array_append_one(teardown_records, record);
     return (const struct teardown_record *)wmem_array_index(teardown_records, count);
 }
 
-/* The full annotation of a recorded frame, from the record and its stream. */
 static void
 build_view(const struct teardown_record *r, packet_info *pinfo, struct teardown_view *view)
 {
-    const struct teardown_stream *stream = stream_at(r->stream_id);
-    const struct teardown_endpoint *own = &stream->endpoint[r->endpoint];
-    const struct teardown_endpoint *peer = &stream->endpoint[r->endpoint ^ 1];
-    struct teardown_annotation *a = &view->annotation;
-    uint8_t steps = (uint8_t)(r->steps << 1);
-
-    *a = (struct teardown_annotation) {
-        .steps = steps, .role = r->role, .sender_side = r->sender_side,
-        .initiator = stream->initiator, .pattern = r->pattern,
-        .retransmission = r->retransmission, .half_close = r->half_close,
-        .initiator_by_port = stream->initiator_by_port, .checks = r->checks,
-        .endpoint = r->endpoint, .seq = r->seq, .ack = r->ack, .len = r->len,
-        .fin_frame = (steps & ((1 << 2) | (1 << 4))) ? peer->fin_frame : 0,
-        .original_frame = r->retransmission ? own->fin_frame : 0,
-        .own_fin_seq = own->fin_seq, .own_fin_frame = own->fin_frame,
-        .peer_fin_seq = peer->fin_seq, .peer_fin_frame = peer->fin_frame,
-        .segments = r->segments,
-        .state_before = { r->state_before[0], r->state_before[1] },
-        .state_after = { r->state_after[0], r->state_after[1] },
-    };
-    if (stream->active != TEARDOWN_NO_ENDPOINT) {
-        a->step1_frame = stream->endpoint[stream->active].fin_frame;
-        if ((steps & (1 << 4)) || r->pattern != TEARDOWN_PATTERN_NONE)
-            a->duration_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs -
-                             stream->step1_time_ns;
-    }
-    view->stream = stream;
+    view->stream = stream_at(r->stream_id);
+    teardown_verdict_expand(view->stream, &r->verdict, r->frame, frame_time_ns(pinfo),
+                            &view->annotation);
     view->seq_base = r->seq_base;
     view->ack_base = r->ack_base;
 }
@@ -415,34 +376,24 @@ struct endpoint_words {
 #define ENDPOINT_FORMAT "%s " ADDRESS_FORMAT
 #define ENDPOINT_ARGS(w) (w).side, ADDRESS_ARGS(w)
 
-static enum teardown_side
-endpoint_side(const struct teardown_view *view, uint8_t endpoint)
-{
-    const struct teardown_annotation *a = &view->annotation;
-
-    if (endpoint == a->endpoint || a->sender_side == TEARDOWN_SIDE_UNKNOWN)
-        return (enum teardown_side)a->sender_side;
-    return a->sender_side == TEARDOWN_SIDE_CLIENT ? TEARDOWN_SIDE_SERVER : TEARDOWN_SIDE_CLIENT;
-}
-
 static struct endpoint_words
 endpoint_words(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
 {
-    const address *addr = endpoint == view->annotation.endpoint ? &pinfo->net_src : &pinfo->net_dst;
-    enum teardown_side side = endpoint_side(view, endpoint);
+    const address *addr = endpoint == view->annotation.verdict.endpoint ? &pinfo->net_src : &pinfo->net_dst;
+    enum teardown_side side = teardown_annotation_side(&view->annotation, endpoint);
     bool ipv6 = addr->type == AT_IPv6;
 
     return (struct endpoint_words) {
         .side = side == TEARDOWN_SIDE_UNKNOWN ? "endpoint" : teardown_side_name(side),
         .open = ipv6 ? "[" : "", .address = address_to_str(pinfo->pool, addr), .close = ipv6 ? "]" : "",
-        .port = view->stream->endpoint[endpoint].port,
+        .port = view->annotation.port[endpoint],
     };
 }
 
 static const char *
 role_text(const struct teardown_annotation *a)
 {
-    return a->role == TEARDOWN_ROLE_ACTIVE ? "active closer" : "passive closer";
+    return a->verdict.role == TEARDOWN_ROLE_ACTIVE ? "active closer" : "passive closer";
 }
 
 /* The rarer FIN steps: "sends 12 bytes of data and FIN, FIN seq 181", and
@@ -451,15 +402,15 @@ static const char *
 fin_with_more_text(const struct teardown_view *view, packet_info *pinfo)
 {
     const struct teardown_annotation *a = &view->annotation;
-    uint32_t fin_seq = shown_seq(view, a->seq + a->len);
+    uint32_t fin_seq = shown_seq(view, a->verdict.seq + a->verdict.len);
     const char *what;
 
-    if (a->len > 0)
+    if (a->verdict.len > 0)
         what = wmem_strdup_printf(pinfo->pool, "sends %u bytes of data and FIN, FIN seq %u",
-                                  a->len, fin_seq);
+                                  a->verdict.len, fin_seq);
     else
         what = wmem_strdup_printf(pinfo->pool, "sends FIN, seq %u", fin_seq);
-    if (a->retransmission)
+    if (a->verdict.retransmission)
         what = wmem_strdup_printf(pinfo->pool, "%s again (retransmission of frame %u)",
                                   what, a->original_frame);
     return what;
@@ -478,16 +429,16 @@ add_step_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
         proto_item_set_generated(proto_tree_add_uint(tree, hf_step, tvb, 0, 0, step));
         return;
     }
-    who = endpoint_words(view, pinfo, a->endpoint);
+    who = endpoint_words(view, pinfo, a->verdict.endpoint);
     if (step == 2 || step == 4)
         item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
             "Step %u of 4: %s (" ENDPOINT_FORMAT ") acknowledges the FIN of frame %u (seq %u), ack %u",
             step, role_text(a), ENDPOINT_ARGS(who), a->fin_frame,
-            shown_ack(view, a->peer_fin_seq), shown_ack(view, a->ack));
-    else if (a->len == 0 && !a->retransmission)
+            shown_ack(view, a->peer_fin_seq), shown_ack(view, a->verdict.ack));
+    else if (a->verdict.len == 0 && !a->verdict.retransmission)
         item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
             "Step %u of 4: %s (" ENDPOINT_FORMAT ") sends FIN, seq %u",
-            step, role_text(a), ENDPOINT_ARGS(who), shown_seq(view, a->seq));
+            step, role_text(a), ENDPOINT_ARGS(who), shown_seq(view, a->verdict.seq));
     else
         item = proto_tree_add_uint_format(tree, hf_step, tvb, 0, 0, step,
             "Step %u of 4: %s (" ENDPOINT_FORMAT ") %s",
@@ -520,8 +471,8 @@ static const char *
 endpoint_states_text(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
 {
     const struct teardown_annotation *a = &view->annotation;
-    enum teardown_side side = endpoint_side(view, endpoint);
-    const char *after = teardown_tcp_state_name((enum teardown_tcp_state)a->state_after[endpoint]);
+    enum teardown_side side = teardown_annotation_side(&view->annotation, endpoint);
+    const char *after = teardown_tcp_state_name((enum teardown_tcp_state)a->verdict.state_after[endpoint]);
     const char *name;
 
     if (side == TEARDOWN_SIDE_UNKNOWN) {
@@ -531,10 +482,10 @@ endpoint_states_text(const struct teardown_view *view, packet_info *pinfo, uint8
     } else {
         name = teardown_side_name(side);
     }
-    if (a->state_before[endpoint] == a->state_after[endpoint])
+    if (a->verdict.state_before[endpoint] == a->verdict.state_after[endpoint])
         return wmem_strconcat(pinfo->pool, name, " ", after, NULL);
     return wmem_strconcat(pinfo->pool, name, " ",
-        teardown_tcp_state_name((enum teardown_tcp_state)a->state_before[endpoint]), " -> ", after, NULL);
+        teardown_tcp_state_name((enum teardown_tcp_state)a->verdict.state_before[endpoint]), " -> ", after, NULL);
 }
 
 /* "server FIN-WAIT-1 -> FIN-WAIT-2, client CLOSE-WAIT": each endpoint's
@@ -544,7 +495,7 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                 const struct teardown_view *view)
 {
     const struct teardown_annotation *a = &view->annotation;
-    uint8_t first = view->stream->active != TEARDOWN_NO_ENDPOINT ? view->stream->active : a->endpoint;
+    uint8_t first = a->closer;
     const char *text = "";
     proto_item *item;
     proto_tree *states_tree;
@@ -556,14 +507,14 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     proto_item_set_generated(item);
     states_tree = proto_item_add_subtree(item, ett_states);
     for (uint8_t endpoint = 0; endpoint < 2; endpoint++) {
-        enum teardown_side side = endpoint_side(view, endpoint);
+        enum teardown_side side = teardown_annotation_side(&view->annotation, endpoint);
 
         if (side != TEARDOWN_SIDE_UNKNOWN)
             add_state_field(states_tree, side == TEARDOWN_SIDE_CLIENT ? hf_state_client : hf_state_server,
-                            tvb, a->state_after[endpoint]);
+                            tvb, a->verdict.state_after[endpoint]);
     }
-    add_state_field(states_tree, hf_state_sender, tvb, a->state_after[a->endpoint]);
-    add_state_field(states_tree, hf_state_receiver, tvb, a->state_after[a->endpoint ^ 1]);
+    add_state_field(states_tree, hf_state_sender, tvb, a->verdict.state_after[a->verdict.endpoint]);
+    add_state_field(states_tree, hf_state_receiver, tvb, a->verdict.state_after[a->verdict.endpoint ^ 1]);
 }
 
 /* On the frame that completes or ends a teardown: how it went, in one line. */
@@ -572,107 +523,107 @@ add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                  const struct teardown_view *view, bool wordy)
 {
     const struct teardown_annotation *a = &view->annotation;
-    uint8_t closer = view->stream->active != TEARDOWN_NO_ENDPOINT ? view->stream->active : a->endpoint;
-    const char *pattern = teardown_pattern_name((enum teardown_pattern)a->pattern);
+    uint8_t closer = a->closer;
+    const char *pattern = teardown_pattern_name((enum teardown_pattern)a->verdict.pattern);
     struct endpoint_words who;
     proto_item *item;
 
     if (!wordy) {
-        proto_item_set_generated(proto_tree_add_uint(tree, hf_segments, tvb, 0, 0, a->segments));
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_segments, tvb, 0, 0, a->verdict.segments));
         return;
     }
     who = endpoint_words(view, pinfo, closer);
-    if (view->stream->active == TEARDOWN_NO_ENDPOINT)
-        item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
+    if (a->step1_frame == 0)
+        item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->verdict.segments,
                                           "Summary: %s by " ENDPOINT_FORMAT, pattern, ENDPOINT_ARGS(who));
     else
-        item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->segments,
+        item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->verdict.segments,
                                           "Summary: %s, begun by " ENDPOINT_FORMAT ", %.6f s from the first FIN, %u segments",
-                                          pattern, ENDPOINT_ARGS(who), a->duration_ns / 1e9, a->segments);
+                                          pattern, ENDPOINT_ARGS(who), a->duration_ns / 1e9, a->verdict.segments);
     proto_item_set_generated(item);
 }
 
-/* One expert item per failed check, each naming the frame it relates to and
- * the expected and seen values in the TCP tree's numbering. */
+/* A failed check in words, naming the frame it relates to and the expected
+ * and seen values in the TCP tree's numbering. */
+static const char *
+check_text(const struct teardown_view *view, packet_info *pinfo, enum teardown_check_index check)
+{
+    const struct teardown_annotation *a = &view->annotation;
+    const struct teardown_verdict *v = &a->verdict;
+    uint32_t own_fin = shown_seq(view, a->own_fin_seq);
+    uint32_t peer_fin = shown_ack(view, a->peer_fin_seq);
+
+    switch (check) {
+    case TEARDOWN_CHECK_INDEX_ACK_BEYOND_FIN:
+        return wmem_strdup_printf(pinfo->pool,
+            "ACK %u acknowledges beyond the FIN of frame %u: expected %u (FIN seq %u + 1)",
+            shown_ack(view, v->ack), a->peer_fin_frame, peer_fin + 1, peer_fin);
+    case TEARDOWN_CHECK_INDEX_ACK_REGRESSED:
+        return wmem_strdup_printf(pinfo->pool,
+            "Passive closer's FIN acknowledges %u, less than the %u it already acknowledged for the FIN of frame %u",
+            shown_ack(view, v->ack), peer_fin + 1, a->peer_fin_frame);
+    case TEARDOWN_CHECK_INDEX_SEQ_MISMATCH:
+        return wmem_strdup_printf(pinfo->pool,
+            "Step 4 has seq %u, expected %u (the FIN of frame %u at seq %u + 1)",
+            shown_seq(view, v->seq), own_fin + 1, a->own_fin_frame, own_fin);
+    case TEARDOWN_CHECK_INDEX_FIN_SEQ_CHANGED:
+        return wmem_strdup_printf(pinfo->pool,
+            "FIN at seq %u, but this endpoint's FIN of frame %u was at seq %u",
+            shown_seq(view, v->seq + v->len), a->own_fin_frame, own_fin);
+    case TEARDOWN_CHECK_INDEX_DATA_AFTER_FIN:
+        return wmem_strdup_printf(pinfo->pool,
+            "Data up to seq %u after this endpoint's FIN of frame %u at seq %u: expected nothing beyond %u",
+            shown_seq(view, v->seq + v->len), a->own_fin_frame, own_fin, own_fin + 1);
+    case TEARDOWN_CHECK_INDEX_FIN_WITHOUT_ACK:
+        return "FIN without the ACK flag: expected ACK on every segment after the first";
+    case TEARDOWN_CHECK_INDEX_FIN_RETRANSMISSION:
+        return wmem_strdup_printf(pinfo->pool, "Retransmission of the FIN of frame %u (seq %u)",
+            a->original_frame, own_fin);
+    case TEARDOWN_CHECK_INDEX_RESET_DURING_TEARDOWN:
+        return wmem_strdup_printf(pinfo->pool, "RST during the teardown begun by the FIN of frame %u",
+            a->step1_frame);
+    case TEARDOWN_CHECK_INDEX_HALF_CLOSE_DATA:
+        return wmem_strdup_printf(pinfo->pool,
+            "%u bytes from the passive closer after it acknowledged the FIN of frame %u (half-closed connection)",
+            v->len, a->peer_fin_frame);
+    case TEARDOWN_CHECK_COUNT:
+        break;
+    }
+    return "";
+}
+
+/* The expected values where a check has one, then one expert item per
+ * failed check. */
 static void
 add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info *pinfo,
                  const struct teardown_view *view)
 {
     const struct teardown_annotation *a = &view->annotation;
-    uint32_t seq = shown_seq(view, a->seq);
-    uint32_t ack = shown_ack(view, a->ack);
-    uint32_t own_fin = shown_seq(view, a->own_fin_seq);
-    uint32_t peer_fin = shown_ack(view, a->peer_fin_seq);
+    uint32_t checks = a->verdict.checks;
 
-    if (a->checks & (TEARDOWN_CHECK_ACK_BEYOND_FIN | TEARDOWN_CHECK_ACK_REGRESSED))
-        proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_ack, tvb, 0, 0, peer_fin + 1));
-    if (a->checks & TEARDOWN_CHECK_SEQ_MISMATCH)
-        proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_seq, tvb, 0, 0, own_fin + 1));
-
-    if (a->checks & TEARDOWN_CHECK_ACK_BEYOND_FIN)
-        expert_add_info_format(pinfo, item, &ei_ack_beyond_fin,
-            "ACK %u acknowledges beyond the FIN of frame %u: expected %u (FIN seq %u + 1)",
-            ack, a->peer_fin_frame, peer_fin + 1, peer_fin);
-    if (a->checks & TEARDOWN_CHECK_ACK_REGRESSED)
-        expert_add_info_format(pinfo, item, &ei_ack_regressed,
-            "Passive closer's FIN acknowledges %u, less than the %u it already acknowledged for the FIN of frame %u",
-            ack, peer_fin + 1, a->peer_fin_frame);
-    if (a->checks & TEARDOWN_CHECK_SEQ_MISMATCH)
-        expert_add_info_format(pinfo, item, &ei_seq_mismatch,
-            "Step 4 has seq %u, expected %u (the FIN of frame %u at seq %u + 1)",
-            seq, own_fin + 1, a->own_fin_frame, own_fin);
-    if (a->checks & TEARDOWN_CHECK_FIN_SEQ_CHANGED)
-        expert_add_info_format(pinfo, item, &ei_fin_seq_changed,
-            "FIN at seq %u, but this endpoint's FIN of frame %u was at seq %u",
-            shown_seq(view, a->seq + a->len), a->own_fin_frame, own_fin);
-    if (a->checks & TEARDOWN_CHECK_DATA_AFTER_FIN)
-        expert_add_info_format(pinfo, item, &ei_data_after_fin,
-            "Data up to seq %u after this endpoint's FIN of frame %u at seq %u: expected nothing beyond %u",
-            shown_seq(view, a->seq + a->len), a->own_fin_frame, own_fin, own_fin + 1);
-    if (a->checks & TEARDOWN_CHECK_FIN_WITHOUT_ACK)
-        expert_add_info_format(pinfo, item, &ei_fin_without_ack,
-            "FIN without the ACK flag: expected ACK on every segment after the first");
-    if (a->checks & TEARDOWN_CHECK_FIN_RETRANSMISSION)
-        expert_add_info_format(pinfo, item, &ei_fin_retransmission,
-            "Retransmission of the FIN of frame %u (seq %u)", a->original_frame, own_fin);
-    if (a->checks & TEARDOWN_CHECK_RESET_DURING_TEARDOWN)
-        expert_add_info_format(pinfo, item, &ei_reset_during_teardown,
-            "RST during the teardown begun by the FIN of frame %u", a->step1_frame);
-    if (a->checks & TEARDOWN_CHECK_HALF_CLOSE_DATA)
-        expert_add_info_format(pinfo, item, &ei_half_close_data,
-            "%u bytes from the passive closer after it acknowledged the FIN of frame %u (half-closed connection)",
-            a->len, a->peer_fin_frame);
+    if (checks & (TEARDOWN_CHECK_ACK_BEYOND_FIN | TEARDOWN_CHECK_ACK_REGRESSED))
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_ack, tvb, 0, 0,
+            shown_ack(view, a->peer_fin_seq) + 1));
+    if (checks & TEARDOWN_CHECK_SEQ_MISMATCH)
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_seq, tvb, 0, 0,
+            shown_seq(view, a->own_fin_seq) + 1));
+    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
+        if (checks & (1u << check))
+            expert_add_info_format(pinfo, item, &ei_check[check], "%s",
+                                   check_text(view, pinfo, (enum teardown_check_index)check));
+    }
 }
 
-/* "2+3/4, passive", "1/4 retransmission, active", "reset, passive": the
- * frame's own verdict, the same on every pass, for the Info column and the
- * subtree's title. */
-static const char *
-summary_text(const struct teardown_annotation *a, packet_info *pinfo)
+/* Nanoseconds as Wireshark's time type (FT_RELATIVE_TIME). */
+static nstime_t
+ns_to_nstime(int64_t ns)
 {
-    char steps[sizeof "1+2+3+4/4"];
-    const char *verdict = steps;
-    size_t length = 0;
-    bool pattern_too = a->steps != 0 && a->pattern != TEARDOWN_PATTERN_NONE;
+    nstime_t time;
 
-    for (unsigned step = 1; step <= 4; step++) {
-        if (a->steps & (1 << step)) {
-            if (length > 0)
-                steps[length++] = '+';
-            steps[length++] = (char)('0' + step);
-        }
-    }
-    if (length > 0)
-        memcpy(steps + length, "/4", sizeof "/4");
-    else if (a->pattern != TEARDOWN_PATTERN_NONE)
-        verdict = teardown_pattern_name((enum teardown_pattern)a->pattern);
-    else
-        verdict = a->half_close ? "half-close data" : "anomaly";
-    return wmem_strconcat(pinfo->pool, verdict, a->retransmission ? " retransmission" : "",
-                          ", ", teardown_role_name((enum teardown_role)a->role),
-                          pattern_too ? ", " : "",
-                          pattern_too ? teardown_pattern_name((enum teardown_pattern)a->pattern) : "",
-                          NULL);
+    nstime_set_zero(&time);
+    time.secs = (time_t)(ns / 1000000000);
+    time.nsecs = (int)(ns % 1000000000);
+    return time;
 }
 
 static void
@@ -680,10 +631,8 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
               proto_tree *tree)
 {
     const struct teardown_annotation *a = &view->annotation;
-    const struct teardown_endpoint *sender = &view->stream->endpoint[a->endpoint];
-    enum teardown_pattern pattern = (enum teardown_pattern)a->pattern;
-    bool carries_fin = (a->steps & ((1 << 1) | (1 << 3))) != 0;
-    const char *summary;
+    enum teardown_pattern pattern = (enum teardown_pattern)a->verdict.pattern;
+    char summary[TEARDOWN_SUMMARY_SIZE];
     bool wordy;
     proto_item *item;
     proto_tree *teardown_tree;
@@ -694,8 +643,9 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
 
     /* Sentences cost more than the analysis: write them only for a reader. */
     wordy = tree != NULL && PTREE_DATA(tree)->visible;
-    summary = wordy || (pref_info_column && pinfo->cinfo != NULL) ? summary_text(a, pinfo) : NULL;
-    if (pref_info_column && summary != NULL)
+    if (wordy || (pref_info_column && pinfo->cinfo != NULL))
+        teardown_summary(&a->verdict, summary, sizeof summary);
+    if (pref_info_column && pinfo->cinfo != NULL)
         col_append_lstr(pinfo->cinfo, COL_INFO, " [Teardown ", summary, "]", COL_ADD_LSTR_TERMINATOR);
 
     item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
@@ -703,11 +653,11 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     teardown_tree = proto_item_add_subtree(item, ett_teardown);
 
     for (unsigned step = 1; step <= 4; step++) {
-        if (a->steps & (1 << step))
+        if (a->verdict.steps & TEARDOWN_STEP(step))
             add_step_item(teardown_tree, tvb, pinfo, view, step, wordy);
     }
     proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_role, tvb, 0, 0,
-        teardown_role_name((enum teardown_role)a->role)));
+        teardown_role_name((enum teardown_role)a->verdict.role)));
     proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_initiator, tvb, 0, 0,
         teardown_side_name((enum teardown_side)a->initiator)));
     if (a->initiator_by_port)
@@ -717,26 +667,23 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
             teardown_pattern_name(pattern)));
     if (a->fin_frame != 0)
         add_frame_item(teardown_tree, hf_fin_frame, tvb, a->fin_frame);
-    if (carries_fin && sender->ack_frame != 0)
-        add_frame_item(teardown_tree, hf_ack_frame, tvb, sender->ack_frame);
-    if (a->retransmission) {
+    if (a->ack_frame != 0)
+        add_frame_item(teardown_tree, hf_ack_frame, tvb, a->ack_frame);
+    if (a->verdict.retransmission) {
         add_flag_item(teardown_tree, hf_retransmission, tvb);
         add_frame_item(teardown_tree, hf_original_frame, tvb, a->original_frame);
     }
-    if (a->steps & (1 << 4)) {
-        nstime_t duration;
+    if (a->verdict.steps & TEARDOWN_STEP(4)) {
+        nstime_t duration = ns_to_nstime(a->duration_ns);
 
-        nstime_set_zero(&duration);
-        duration.secs = (time_t)(a->duration_ns / 1000000000);
-        duration.nsecs = (int)(a->duration_ns % 1000000000);
         /* In seconds on every release: 4.6 would otherwise pick a unit. */
         proto_item_set_generated(proto_tree_add_time_format_value(teardown_tree, hf_duration, tvb, 0, 0,
             &duration, "%s seconds", rel_time_to_secs_str(pinfo->pool, &duration)));
     }
-    if (a->half_close)
+    if (a->verdict.half_close)
         add_flag_item(teardown_tree, hf_half_close, tvb);
     add_states_item(teardown_tree, tvb, pinfo, view);
-    if (a->pattern != TEARDOWN_PATTERN_NONE)
+    if (a->verdict.pattern != TEARDOWN_PATTERN_NONE)
         add_summary_item(teardown_tree, tvb, pinfo, view, wordy);
     add_expert_items(teardown_tree, item, tvb, pinfo, view);
     if (wordy)
@@ -853,41 +800,22 @@ proto_register_teardown(void)
           "The inferred TCP state of this segment's receiver after receiving it", HFILL } },
     };
     static gint *ett[] = { &ett_teardown, &ett_states };
-    /* Each check cites the part of RFC 9293 it holds the segment to. */
+    /* teardown_checks.h cites, for each check, the RFC 9293 rule behind it. */
     static ei_register_info ei[] = {
-        /* §3.4: an ACK acknowledges only what was sent; the FIN is the last. */
-        { &ei_ack_beyond_fin, { "teardown.ack_beyond_fin", PI_SEQUENCE, PI_WARN,
-          "ACK acknowledges beyond the FIN", EXPFILL } },
-        /* §3.10.7.4: SND.UNA only advances; an ACK may not go backwards. */
-        { &ei_ack_regressed, { "teardown.ack_regressed", PI_SEQUENCE, PI_WARN,
-          "Passive closer's FIN acknowledges less than its earlier ACK", EXPFILL } },
-        /* §3.6: after its FIN the closer's next sequence number is FIN + 1. */
-        { &ei_seq_mismatch, { "teardown.seq_mismatch", PI_SEQUENCE, PI_WARN,
-          "Final ACK's sequence number is not the active closer's FIN + 1", EXPFILL } },
-        /* §3.6: the FIN occupies one fixed place in the sequence space. */
-        { &ei_fin_seq_changed, { "teardown.fin_seq_changed", PI_SEQUENCE, PI_WARN,
-          "Second FIN from the same endpoint at another sequence number", EXPFILL } },
-        /* §3.10.7.4: nothing is sent after a FIN (the FIN is the last octet). */
-        { &ei_data_after_fin, { "teardown.data_after_fin", PI_SEQUENCE, PI_ERROR,
-          "Data after the sender's own FIN", EXPFILL } },
-        /* §3.10.7.4: once synchronized, every segment carries ACK. */
-        { &ei_fin_without_ack, { "teardown.fin_without_ack", PI_SEQUENCE, PI_WARN,
-          "FIN without the ACK flag", EXPFILL } },
-        /* §3.8.1: an unacknowledged FIN is retransmitted like data. */
-        { &ei_fin_retransmission, { "teardown.fin_retransmission", PI_SEQUENCE, PI_NOTE,
-          "FIN retransmission", EXPFILL } },
-        /* §3.10.7.4: an RST aborts the connection, here in mid-teardown. */
-        { &ei_reset_during_teardown, { "teardown.reset_during_teardown", PI_SEQUENCE, PI_WARN,
-          "RST during the teardown", EXPFILL } },
-        /* §3.6: a half-closed connection still carries data one way. */
-        { &ei_half_close_data, { "teardown.half_close_data", PI_SEQUENCE, PI_CHAT,
-          "Data from the passive closer in a half-closed connection", EXPFILL } },
+#define TEARDOWN_EXPERT_ENTRY(id, name, group, severity, summary) \
+        { &ei_check[TEARDOWN_CHECK_INDEX_##id], \
+          { "teardown." #name, PI_##group, PI_##severity, summary, EXPFILL } },
+        TEARDOWN_CHECKS(TEARDOWN_EXPERT_ENTRY)
+#undef TEARDOWN_EXPERT_ENTRY
     };
+    static const expert_field unregistered = EI_INIT;
     module_t *module;
 
     proto_teardown = proto_register_protocol("TCP Connection Teardown", "Teardown", "teardown");
     proto_register_field_array(proto_teardown, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++)
+        ei_check[check] = unregistered;
     expert_register_field_array(expert_register_protocol(proto_teardown), ei, array_length(ei));
 
     module = prefs_register_protocol(proto_teardown, apply_wanted_fields);

@@ -1,5 +1,6 @@
-/* teardown_compat.h: every difference between Wireshark 4.0, 4.4 and 4.6
- * that the plugin meets, in one place.
+/* teardown_compat.h: the differences between Wireshark 4.0, 4.4 and 4.6
+ * that the plugin's code meets; the one in its entry points (4.4 and later
+ * ask plugin_describe()) is in plugin.c, beside them.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *

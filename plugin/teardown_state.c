@@ -1,10 +1,11 @@
 /* teardown_state.c: the TCP teardown state machine (steps, roles, patterns,
- * seq/ack checks), as described in the project's teardown specification.
+ * seq/ack checks), as doc/behaviour.md describes them.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "teardown_state.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* a - b as a signed 32-bit distance: sequence space wraps (RFC 9293 §3.4). */
@@ -79,8 +80,8 @@ endpoint_state(const struct teardown_stream *stream, uint8_t endpoint)
 static void
 infer_client_from_ports(struct teardown_stream *stream)
 {
-    bool low0 = stream->endpoint[0].port < 1024;
-    bool low1 = stream->endpoint[1].port < 1024;
+    bool low0 = stream->endpoint[0].port < TEARDOWN_WELL_KNOWN_PORT_END;
+    bool low1 = stream->endpoint[1].port < TEARDOWN_WELL_KNOWN_PORT_END;
 
     if (stream->client != TEARDOWN_NO_ENDPOINT || low0 == low1)
         return;
@@ -88,61 +89,56 @@ infer_client_from_ports(struct teardown_stream *stream)
     stream->initiator_by_port = true;
 }
 
+/* SYNs name the client until a teardown has named its initiator: what was
+ * said about the teardown's frames stays true. */
 static void
 note_handshake(struct teardown_stream *stream, const struct teardown_segment *segment)
 {
+    bool client_fixed = stream->active != TEARDOWN_NO_ENDPOINT;
+
     if (!(segment->flags & TEARDOWN_TH_ACK)) {
         /* The first SYN names the client, even in a simultaneous open. */
         if (stream->syn_sender == TEARDOWN_NO_ENDPOINT) {
             stream->syn_sender = segment->endpoint;
-            stream->client = segment->endpoint;
+            if (!client_fixed)
+                stream->client = segment->endpoint;
         }
         return;
     }
-    stream->synack_seen = true;
     stream->established = true;
-    if (stream->syn_sender == TEARDOWN_NO_ENDPOINT)
+    if (stream->syn_sender == TEARDOWN_NO_ENDPOINT && !client_fixed) {
         stream->client = segment->endpoint ^ 1;
+    }
 }
 
 static void
-begin_annotation(const struct teardown_stream *stream,
-                 const struct teardown_segment *segment,
-                 struct teardown_annotation *out)
+begin_verdict(const struct teardown_stream *stream, const struct teardown_segment *segment,
+              struct teardown_verdict *out)
 {
-    const struct teardown_endpoint *own = &stream->endpoint[segment->endpoint];
-    const struct teardown_endpoint *peer = &stream->endpoint[segment->endpoint ^ 1];
-
     memset(out, 0, sizeof *out);
     out->endpoint = segment->endpoint;
     out->seq = segment->seq;
     out->ack = segment->ack;
     out->len = segment->len;
     out->sender_side = side_of(stream, segment->endpoint);
-    out->initiator = stream->initiator;
-    out->initiator_by_port = stream->initiator_by_port;
-    out->own_fin_seq = own->fin_seq;
-    out->own_fin_frame = own->fin_frame;
-    out->peer_fin_seq = peer->fin_seq;
-    out->peer_fin_frame = peer->fin_frame;
-    if (stream->active != TEARDOWN_NO_ENDPOINT)
-        out->step1_frame = stream->endpoint[stream->active].fin_frame;
+    out->state_before[0] = endpoint_state(stream, 0);
+    out->state_before[1] = endpoint_state(stream, 1);
 }
 
 /* An RST ends the stream; it is annotated when it ends a teardown or an
  * established or opening connection, never after a completed teardown. */
 static bool
 handle_reset(struct teardown_stream *stream, const struct teardown_segment *segment,
-             struct teardown_annotation *out)
+             struct teardown_verdict *out)
 {
     uint8_t sender = segment->endpoint;
     enum teardown_pattern pattern;
-    uint8_t state_before[2] = { endpoint_state(stream, 0), endpoint_state(stream, 1) };
 
-    stream->ended = true;
     if (stream->active != TEARDOWN_NO_ENDPOINT) {
-        if (stream->pattern != TEARDOWN_PATTERN_NONE)
+        if (stream->pattern != TEARDOWN_PATTERN_NONE) {
+            stream->ended = true;
             return false;
+        }
         pattern = TEARDOWN_PATTERN_RESET;
     } else if (!stream->established && stream->syn_sender != TEARDOWN_NO_ENDPOINT &&
                sender != stream->syn_sender) {
@@ -151,18 +147,17 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
         pattern = TEARDOWN_PATTERN_ABORT;
         infer_client_from_ports(stream);
     } else {
+        stream->ended = true;
         return false;   /* a lone RST: nothing shows what it ended */
     }
 
+    begin_verdict(stream, segment, out);
+    stream->ended = true;
     stream->pattern = pattern;
-    begin_annotation(stream, segment, out);
     out->pattern = pattern;
-    out->state_before[0] = state_before[0];
-    out->state_before[1] = state_before[1];
     out->state_after[0] = out->state_after[1] = TEARDOWN_STATE_CLOSED;
     if (pattern == TEARDOWN_PATTERN_RESET) {
         out->segments = ++stream->teardown_segments;
-        out->duration_ns = segment->time_ns - stream->step1_time_ns;
         out->role = role_of(stream, sender);
         out->checks = TEARDOWN_CHECK_RESET_DURING_TEARDOWN;
     } else {
@@ -170,16 +165,16 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
         /* Whoever resets an unclosed connection tears it down. */
         stream->initiator = side_of(stream, sender);
         out->role = TEARDOWN_ROLE_ACTIVE;
-        out->initiator = stream->initiator;
-        out->sender_side = out->initiator;
+        out->sender_side = stream->initiator;
     }
     return true;
 }
 
-/* A FIN: step 1, step 3, a retransmission, or a FIN that moved. */
-static void
+/* A FIN: step 1, step 3, a retransmission, or a FIN that moved.  Returns
+ * whether it is a retransmission. */
+static bool
 handle_fin(struct teardown_stream *stream, const struct teardown_segment *segment,
-           bool first_segment, struct teardown_annotation *out)
+           bool first_segment, struct teardown_verdict *out)
 {
     uint8_t sender = segment->endpoint;
     struct teardown_endpoint *own = &stream->endpoint[sender];
@@ -192,8 +187,7 @@ handle_fin(struct teardown_stream *stream, const struct teardown_segment *segmen
     if (own->fin_frame != 0) {
         if (fin_seq == own->fin_seq) {
             out->retransmission = true;
-            out->original_frame = own->fin_frame;
-            out->steps |= 1 << own->fin_step;
+            out->steps |= TEARDOWN_STEP(own->fin_step);
             out->checks |= TEARDOWN_CHECK_FIN_RETRANSMISSION;
         } else {
             out->checks |= TEARDOWN_CHECK_FIN_SEQ_CHANGED;
@@ -205,9 +199,6 @@ handle_fin(struct teardown_stream *stream, const struct teardown_segment *segmen
         stream->initiator = side_of(stream, sender);
         own->fin_step = 1;
         out->sender_side = stream->initiator;
-        out->step1_frame = segment->frame;
-        out->initiator = stream->initiator;
-        out->initiator_by_port = stream->initiator_by_port;
     } else {
         own->fin_step = 3;
         stream->step3_frame = segment->frame;
@@ -222,19 +213,22 @@ handle_fin(struct teardown_stream *stream, const struct teardown_segment *segmen
     if (own->fin_frame == 0) {
         own->fin_seq = fin_seq;
         own->fin_frame = segment->frame;
-        out->steps |= 1 << own->fin_step;
+        out->steps |= TEARDOWN_STEP(own->fin_step);
     }
 
     if (role_of(stream, sender) == TEARDOWN_ROLE_PASSIVE && stream->step2_frame != 0 &&
         (segment->flags & TEARDOWN_TH_ACK) &&
         seq_distance(segment->ack, peer->fin_seq + 1) < 0)
         out->checks |= TEARDOWN_CHECK_ACK_REGRESSED;
+    return out->retransmission;
 }
 
-/* An ACK: step 2 or 4 when it first covers the other endpoint's FIN. */
+/* An ACK: step 2 or 4 when it first covers the other endpoint's FIN.  A FIN
+ * sent in the same segment is handled first: a step 4 riding on a
+ * retransmission of the sender's own FIN is no sequence mismatch. */
 static void
 handle_ack(struct teardown_stream *stream, const struct teardown_segment *segment,
-           struct teardown_annotation *out)
+           bool fin_retransmission, struct teardown_verdict *out)
 {
     uint8_t sender = segment->endpoint;
     const struct teardown_endpoint *own = &stream->endpoint[sender];
@@ -250,22 +244,20 @@ handle_ack(struct teardown_stream *stream, const struct teardown_segment *segmen
         return;
 
     peer->ack_frame = segment->frame;
-    out->fin_frame = peer->fin_frame;
     if (peer->fin_step == 1) {
         stream->step2_frame = segment->frame;
-        out->steps |= 1 << 2;
+        out->steps |= TEARDOWN_STEP(2);
         return;
     }
-    out->steps |= 1 << 4;
-    out->duration_ns = segment->time_ns - stream->step1_time_ns;
-    if (segment->seq != own->fin_seq + 1 && !out->retransmission)
+    out->steps |= TEARDOWN_STEP(4);
+    if (segment->seq != own->fin_seq + 1 && !fin_retransmission)
         out->checks |= TEARDOWN_CHECK_SEQ_MISMATCH;
 }
 
 static void
 check_data_after_fin(const struct teardown_stream *stream,
                      const struct teardown_segment *segment,
-                     struct teardown_annotation *out)
+                     struct teardown_verdict *out)
 {
     const struct teardown_endpoint *own = &stream->endpoint[segment->endpoint];
 
@@ -275,11 +267,12 @@ check_data_after_fin(const struct teardown_stream *stream,
 }
 
 /* Data the passive closer still sends after acknowledging the FIN (RFC 9293
- * §3.6: a half-closed connection) is normal, yet worth pointing at. */
+ * §3.6: a half-closed connection) is normal, yet worth pointing at.  Judged
+ * before the segment's own FIN is: data riding on step 3 is not half-close. */
 static void
 check_half_close(const struct teardown_stream *stream,
                  const struct teardown_segment *segment,
-                 struct teardown_annotation *out)
+                 struct teardown_verdict *out)
 {
     if (segment->len > 0 && !(segment->flags & TEARDOWN_TH_FIN) &&
         role_of(stream, segment->endpoint) == TEARDOWN_ROLE_PASSIVE &&
@@ -291,8 +284,7 @@ check_half_close(const struct teardown_stream *stream,
 }
 
 static void
-check_completion(struct teardown_stream *stream, const struct teardown_segment *segment,
-                 struct teardown_annotation *out)
+check_completion(struct teardown_stream *stream, struct teardown_verdict *out)
 {
     if (stream->pattern != TEARDOWN_PATTERN_NONE ||
         stream->endpoint[0].ack_frame == 0 || stream->endpoint[1].ack_frame == 0)
@@ -305,17 +297,17 @@ check_completion(struct teardown_stream *stream, const struct teardown_segment *
         stream->pattern = TEARDOWN_PATTERN_FOUR_WAY;
     out->pattern = stream->pattern;
     out->segments = stream->teardown_segments;
-    out->duration_ns = segment->time_ns - stream->step1_time_ns;
 }
 
 bool
 teardown_stream_update(struct teardown_stream *stream,
                        const struct teardown_segment *segment,
-                       struct teardown_annotation *out)
+                       struct teardown_verdict *out)
 {
     uint8_t sender = segment->endpoint;
     bool first_segment = !stream->seen_any;
     bool closing_segment = segment->flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST);
+    bool fin_retransmission = false;
 
     if (sender > 1)
         return false;
@@ -339,18 +331,17 @@ teardown_stream_update(struct teardown_stream *stream,
     }
     stream->established = true;
 
-    begin_annotation(stream, segment, out);
-    out->state_before[0] = endpoint_state(stream, 0);
-    out->state_before[1] = endpoint_state(stream, 1);
+    /* In this order: each step reads what the ones before it decided. */
+    begin_verdict(stream, segment, out);
     check_half_close(stream, segment, out);
     if (segment->flags & TEARDOWN_TH_FIN)
-        handle_fin(stream, segment, first_segment, out);
+        fin_retransmission = handle_fin(stream, segment, first_segment, out);
     if (stream->active != TEARDOWN_NO_ENDPOINT)
         stream->teardown_segments++;
     if (segment->flags & TEARDOWN_TH_ACK)
-        handle_ack(stream, segment, out);
+        handle_ack(stream, segment, fin_retransmission, out);
     check_data_after_fin(stream, segment, out);
-    check_completion(stream, segment, out);
+    check_completion(stream, out);
 
     if (out->steps == 0 && out->checks == 0 && out->pattern == TEARDOWN_PATTERN_NONE)
         return false;
@@ -358,6 +349,48 @@ teardown_stream_update(struct teardown_stream *stream,
     out->state_after[0] = endpoint_state(stream, 0);
     out->state_after[1] = endpoint_state(stream, 1);
     return true;
+}
+
+/* A frame number as known when the segment of frame `now` was fed. */
+static uint32_t
+known_at(uint32_t frame, uint32_t now)
+{
+    return frame <= now ? frame : 0;
+}
+
+void
+teardown_verdict_expand(const struct teardown_stream *stream,
+                        const struct teardown_verdict *verdict,
+                        uint32_t frame, int64_t time_ns,
+                        struct teardown_annotation *out)
+{
+    const struct teardown_endpoint *own = &stream->endpoint[verdict->endpoint];
+    const struct teardown_endpoint *peer = &stream->endpoint[verdict->endpoint ^ 1];
+    bool has_step1 = stream->active != TEARDOWN_NO_ENDPOINT &&
+                     known_at(stream->endpoint[stream->active].fin_frame, frame) != 0;
+
+    memset(out, 0, sizeof *out);
+    out->verdict = *verdict;
+    out->initiator = stream->initiator;
+    out->initiator_by_port = stream->initiator_by_port;
+    out->closer = has_step1 ? stream->active : verdict->endpoint;
+    out->port[0] = stream->endpoint[0].port;
+    out->port[1] = stream->endpoint[1].port;
+    out->own_fin_frame = known_at(own->fin_frame, frame);
+    out->own_fin_seq = out->own_fin_frame != 0 ? own->fin_seq : 0;
+    out->peer_fin_frame = known_at(peer->fin_frame, frame);
+    out->peer_fin_seq = out->peer_fin_frame != 0 ? peer->fin_seq : 0;
+    if (verdict->steps & TEARDOWN_ACK_STEPS)
+        out->fin_frame = out->peer_fin_frame;
+    if (verdict->steps & TEARDOWN_FIN_STEPS)
+        out->ack_frame = own->ack_frame;
+    if (verdict->retransmission)
+        out->original_frame = out->own_fin_frame;
+    if (has_step1) {
+        out->step1_frame = stream->endpoint[stream->active].fin_frame;
+        if ((verdict->steps & TEARDOWN_STEP(4)) || verdict->pattern != TEARDOWN_PATTERN_NONE)
+            out->duration_ns = teardown_time_since(time_ns, stream->step1_time_ns);
+    }
 }
 
 bool
@@ -375,6 +408,66 @@ teardown_stream_final_pattern(const struct teardown_stream *stream)
     if (stream->pattern == TEARDOWN_PATTERN_NONE && stream->active != TEARDOWN_NO_ENDPOINT)
         return TEARDOWN_PATTERN_INCOMPLETE;
     return stream->pattern;
+}
+
+enum teardown_side
+teardown_annotation_side(const struct teardown_annotation *annotation, uint8_t endpoint)
+{
+    enum teardown_side sender = (enum teardown_side)annotation->verdict.sender_side;
+
+    if (endpoint == annotation->verdict.endpoint || sender == TEARDOWN_SIDE_UNKNOWN)
+        return sender;
+    return sender == TEARDOWN_SIDE_CLIENT ? TEARDOWN_SIDE_SERVER : TEARDOWN_SIDE_CLIENT;
+}
+
+void
+teardown_summary(const struct teardown_verdict *verdict, char *text, size_t size)
+{
+    char steps[sizeof "1+2+3+4/4"];
+    const char *what = steps;
+    size_t length = 0;
+    bool pattern_too = verdict->steps != 0 && verdict->pattern != TEARDOWN_PATTERN_NONE;
+
+    for (unsigned step = 1; step <= 4; step++) {
+        if (verdict->steps & TEARDOWN_STEP(step)) {
+            if (length > 0)
+                steps[length++] = '+';
+            steps[length++] = (char)('0' + step);
+        }
+    }
+    if (length > 0)
+        memcpy(steps + length, "/4", sizeof "/4");
+    else if (verdict->pattern != TEARDOWN_PATTERN_NONE)
+        what = teardown_pattern_name((enum teardown_pattern)verdict->pattern);
+    else
+        what = verdict->half_close ? "half-close data" : "anomaly";
+    snprintf(text, size, "%s%s, %s%s%s", what, verdict->retransmission ? " retransmission" : "",
+             teardown_role_name((enum teardown_role)verdict->role), pattern_too ? ", " : "",
+             pattern_too ? teardown_pattern_name((enum teardown_pattern)verdict->pattern) : "");
+}
+
+/* Times from pcapng files can lie anywhere in 64-bit seconds: nothing here
+ * may overflow, so sums and differences stop at the ends of the range. */
+int64_t
+teardown_time_ns(int64_t secs, int32_t nsecs)
+{
+    int64_t ns;
+
+    if (__builtin_mul_overflow(secs, INT64_C(1000000000), &ns))
+        return secs > 0 ? INT64_MAX : INT64_MIN;
+    if (__builtin_add_overflow(ns, (int64_t)nsecs, &ns))
+        return nsecs > 0 ? INT64_MAX : INT64_MIN;
+    return ns;
+}
+
+int64_t
+teardown_time_since(int64_t later_ns, int64_t earlier_ns)
+{
+    int64_t difference;
+
+    if (__builtin_sub_overflow(later_ns, earlier_ns, &difference))
+        return earlier_ns < 0 ? INT64_MAX : INT64_MIN;
+    return difference;
 }
 
 const char *
@@ -426,4 +519,16 @@ teardown_pattern_name(enum teardown_pattern pattern)
     case TEARDOWN_PATTERN_INCOMPLETE:   return "incomplete";
     default:                            return "none";
     }
+}
+
+const char *
+teardown_check_name(enum teardown_check_index check)
+{
+    static const char *const names[] = {
+#define TEARDOWN_CHECK_NAME(id, name, group, severity, summary) #name,
+        TEARDOWN_CHECKS(TEARDOWN_CHECK_NAME)
+#undef TEARDOWN_CHECK_NAME
+    };
+
+    return (unsigned)check < TEARDOWN_CHECK_COUNT ? names[check] : "none";
 }

@@ -4,8 +4,10 @@
  *
  * One struct teardown_stream follows one TCP connection.  The caller feeds
  * it the connection's segments one at a time, in capture order, and gets
- * back what to say about each one (struct teardown_annotation).  Everything
- * here is plain C99 so that it can be unit-tested and fuzzed without
+ * back what to say about each one: a narrow verdict to keep per frame
+ * (struct teardown_verdict), which expands into the whole annotation
+ * (struct teardown_annotation) on every later look.  Everything
+ * here is plain C11 so that it can be unit-tested and fuzzed without
  * Wireshark; packet-teardown.c maps Wireshark's fields onto it.
  *
  * Sequence and acknowledgement numbers are the raw 32-bit values from the
@@ -15,6 +17,7 @@
 #define TEARDOWN_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "teardown_checks.h"
@@ -25,7 +28,16 @@
 #define TEARDOWN_TH_RST 0x004
 #define TEARDOWN_TH_ACK 0x010
 
-/* No endpoint, no frame. */
+/* Step n (1-4) of the teardown, as a bit of teardown_annotation.steps. */
+#define TEARDOWN_STEP(n) (1u << ((n) - 1))
+#define TEARDOWN_FIN_STEPS (TEARDOWN_STEP(1) | TEARDOWN_STEP(3))
+#define TEARDOWN_ACK_STEPS (TEARDOWN_STEP(2) | TEARDOWN_STEP(4))
+
+/* Without a handshake in the capture, the one endpoint on a port below this
+ * is taken as the server. */
+#define TEARDOWN_WELL_KNOWN_PORT_END 1024
+
+/* No endpoint. */
 #define TEARDOWN_NO_ENDPOINT 2
 
 enum teardown_role {
@@ -49,7 +61,8 @@ enum teardown_pattern {
     TEARDOWN_PATTERN_RESET,
     TEARDOWN_PATTERN_ABORT,
     TEARDOWN_PATTERN_REFUSED,
-    TEARDOWN_PATTERN_INCOMPLETE
+    TEARDOWN_PATTERN_INCOMPLETE,
+    TEARDOWN_PATTERN_COUNT
 };
 
 /* An endpoint's connection state (RFC 9293 §3.3.2), inferred from what the
@@ -66,7 +79,7 @@ enum teardown_tcp_state {
     TEARDOWN_STATE_LAST_ACK
 };
 
-/* The checks of teardown_checks.h, one bit each in teardown_annotation.checks:
+/* The checks of teardown_checks.h, one bit each in teardown_verdict.checks:
  * TEARDOWN_CHECK_ACK_BEYOND_FIN and so on. */
 enum teardown_check_index {
 #define TEARDOWN_CHECK_INDEX(id, name, group, severity, summary) TEARDOWN_CHECK_INDEX_##id,
@@ -93,34 +106,51 @@ struct teardown_segment {
     uint32_t seq;       /* raw */
     uint32_t ack;       /* raw; meaningful only with TEARDOWN_TH_ACK */
     uint32_t len;       /* payload length */
-    int64_t  time_ns;   /* capture time */
+    int64_t  time_ns;   /* capture time (teardown_time_ns()) */
 };
 
-/* What to say about one segment.  Frame numbers are 0 where not set. */
-struct teardown_annotation {
-    uint8_t  steps;          /* bit (1 << n) for step n, 1..4 */
-    uint8_t  role;           /* enum teardown_role of the sender */
-    uint8_t  sender_side;    /* enum teardown_side of the sender */
-    uint8_t  initiator;      /* enum teardown_side of the step-1 sender */
-    uint8_t  pattern;        /* enum teardown_pattern: set where the
-                                teardown completes or an RST ends it */
-    bool     retransmission;
-    bool     half_close;
-    bool     initiator_by_port;
-    uint16_t checks;         /* enum teardown_check bits */
-    uint8_t  endpoint;       /* the sender, as in the segment */
+/* What the state machine decides about one segment, in 24 bytes: what a
+ * caller keeps per annotated frame.  Everything else said about the frame
+ * (links to other frames, FIN sequence numbers, the initiator, times) is
+ * fixed in its stream once the segment has been fed, and
+ * teardown_verdict_expand() reads it back from there. */
+struct teardown_verdict {
     uint32_t seq, ack, len;  /* the segment's own values, raw */
+    uint32_t segments;       /* with a pattern: segments from step 1 to here */
+    uint32_t checks : 16;    /* enum teardown_check bits */
+    uint32_t steps : 4;      /* TEARDOWN_STEP() bits */
+    uint32_t pattern : 4;    /* enum teardown_pattern: set where the teardown
+                                completes or an RST ends it */
+    uint32_t role : 2;       /* enum teardown_role of the sender */
+    uint32_t sender_side : 2;/* enum teardown_side of the sender */
+    uint32_t endpoint : 1;   /* the sender, as in the segment */
+    uint32_t retransmission : 1;
+    uint32_t half_close : 1;
+    uint8_t  state_before[2]; /* enum teardown_tcp_state of each endpoint */
+    uint8_t  state_after[2];  /* ... once this segment is sent and received */
+};
+
+_Static_assert(TEARDOWN_CHECK_COUNT <= 16, "teardown_verdict.checks holds every check");
+_Static_assert(TEARDOWN_PATTERN_COUNT <= 1 << 4, "teardown_verdict.pattern holds every pattern");
+
+/* Everything said about one segment.  Frame numbers are 0 where not set. */
+struct teardown_annotation {
+    struct teardown_verdict verdict;
+    uint8_t  initiator;      /* enum teardown_side of the step-1 sender, or
+                                of the RST's sender where one aborts */
+    bool     initiator_by_port;
+    uint8_t  closer;         /* the step-1 sender, else this segment's */
+    uint16_t port[2];        /* each endpoint's port */
     uint32_t fin_frame;      /* steps 2 and 4: the FIN acknowledged */
+    uint32_t ack_frame;      /* steps 1 and 3: the segment acknowledging
+                                this FIN, once the stream has seen it */
     uint32_t original_frame; /* retransmissions: the FIN's first frame */
     uint32_t own_fin_seq;    /* the sender's first FIN, if it sent one */
     uint32_t own_fin_frame;
     uint32_t peer_fin_seq;   /* the other endpoint's first FIN, if any */
     uint32_t peer_fin_frame;
     uint32_t step1_frame;    /* the stream's step-1 FIN, if any */
-    uint32_t segments;       /* with a pattern: segments from step 1 to here */
     int64_t  duration_ns;    /* step 4, or with a pattern: time since step 1 */
-    uint8_t  state_before[2]; /* enum teardown_tcp_state of each endpoint */
-    uint8_t  state_after[2];  /* ... and once this segment is sent and received */
 };
 
 /* What one endpoint has done in the teardown. */
@@ -132,6 +162,9 @@ struct teardown_endpoint {
     uint8_t  fin_step;   /* 1 or 3 */
 };
 
+/* One connection.  A TCP stream that holds several connections in turn (the
+ * same ports used again) has one of these for each: see
+ * teardown_stream_starts_over(). */
 struct teardown_stream {
     struct teardown_endpoint endpoint[2];
     int64_t  step1_time_ns;
@@ -145,7 +178,6 @@ struct teardown_stream {
                                 by the RST that aborts or refuses */
     uint8_t  pattern;        /* enum teardown_pattern, once known */
     bool     seen_any;       /* a segment of this stream was seen */
-    bool     synack_seen;
     bool     established;    /* past the handshake: data or SYN+ACK seen */
     bool     simultaneous;
     bool     initiator_by_port;
@@ -161,7 +193,16 @@ void teardown_stream_init(struct teardown_stream *stream);
  * fully captured, must not be fed: they would change the state. */
 bool teardown_stream_update(struct teardown_stream *stream,
                             const struct teardown_segment *segment,
-                            struct teardown_annotation *out);
+                            struct teardown_verdict *out);
+
+/* The whole annotation of a segment that teardown_stream_update() gave this
+ * verdict for, the segment's frame number and time given again.  The same
+ * however many segments were fed since, but for ack_frame, which appears once
+ * the acknowledging segment has been fed. */
+void teardown_verdict_expand(const struct teardown_stream *stream,
+                             const struct teardown_verdict *verdict,
+                             uint32_t frame, int64_t time_ns,
+                             struct teardown_annotation *out);
 
 /* True when a segment with these TEARDOWN_TH_* flags would change nothing in
  * the stream and be said nothing about: the caller may skip reading the rest
@@ -172,10 +213,28 @@ bool teardown_stream_ignores(const struct teardown_stream *stream, uint16_t flag
  * been fed: "incomplete" for a teardown that started and never completed. */
 enum teardown_pattern teardown_stream_final_pattern(const struct teardown_stream *stream);
 
+/* The side of endpoint 0 or 1 in an annotated segment's connection. */
+enum teardown_side teardown_annotation_side(const struct teardown_annotation *annotation,
+                                            uint8_t endpoint);
+
+/* "2+3/4, passive", "1/4 retransmission, active", "reset, passive": a
+ * segment's own verdict in a few words, for the Info column and titles.
+ * Writes at most size bytes, the terminating NUL included. */
+#define TEARDOWN_SUMMARY_SIZE 64
+void teardown_summary(const struct teardown_verdict *verdict, char *text, size_t size);
+
+/* A capture time, seconds and nanoseconds since the epoch, as nanoseconds,
+ * saturated at INT64_MIN and INT64_MAX (about the years 1678 and 2262). */
+int64_t teardown_time_ns(int64_t secs, int32_t nsecs);
+
+/* later - earlier, saturated like teardown_time_ns(). */
+int64_t teardown_time_since(int64_t later_ns, int64_t earlier_ns);
+
 /* Words users type in display filters: "active", "three-way", "client"... */
 const char *teardown_role_name(enum teardown_role role);
 const char *teardown_side_name(enum teardown_side side);
 const char *teardown_pattern_name(enum teardown_pattern pattern);
 const char *teardown_tcp_state_name(enum teardown_tcp_state state);  /* "FIN-WAIT-1" */
+const char *teardown_check_name(enum teardown_check_index check);    /* "ack_beyond_fin" */
 
 #endif /* TEARDOWN_STATE_H */

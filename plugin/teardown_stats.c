@@ -28,21 +28,6 @@ static const enum teardown_pattern ended_patterns[] = {
     TEARDOWN_PATTERN_RESET, TEARDOWN_PATTERN_ABORT, TEARDOWN_PATTERN_REFUSED,
 };
 
-static const struct {
-    enum teardown_check check;
-    const char *name;
-} check_names[] = {
-    { TEARDOWN_CHECK_ACK_BEYOND_FIN,        "ack_beyond_fin" },
-    { TEARDOWN_CHECK_ACK_REGRESSED,         "ack_regressed" },
-    { TEARDOWN_CHECK_SEQ_MISMATCH,          "seq_mismatch" },
-    { TEARDOWN_CHECK_FIN_SEQ_CHANGED,       "fin_seq_changed" },
-    { TEARDOWN_CHECK_DATA_AFTER_FIN,        "data_after_fin" },
-    { TEARDOWN_CHECK_FIN_WITHOUT_ACK,       "fin_without_ack" },
-    { TEARDOWN_CHECK_FIN_RETRANSMISSION,    "fin_retransmission" },
-    { TEARDOWN_CHECK_RESET_DURING_TEARDOWN, "reset_during_teardown" },
-    { TEARDOWN_CHECK_HALF_CLOSE_DATA,       "half_close_data" },
-};
-
 /* Upper bounds of the duration buckets, in nanoseconds. */
 static const struct {
     int64_t below_ns;
@@ -77,8 +62,9 @@ teardown_stats_init(stats_tree *st)
     half_closed_id = stats_tree_create_node(st, node_half_closed, 0, STAT_DT_INT, FALSE);
 
     checks_id = stats_tree_create_node(st, node_checks, 0, STAT_DT_INT, TRUE);
-    for (size_t i = 0; i < G_N_ELEMENTS(check_names); i++)
-        stats_tree_create_node(st, check_names[i].name, checks_id, STAT_DT_INT, FALSE);
+    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++)
+        stats_tree_create_node(st, teardown_check_name((enum teardown_check_index)check), checks_id,
+                               STAT_DT_INT, FALSE);
 
     duration_id = stats_tree_create_node(st, node_duration, 0, STAT_DT_INT, TRUE);
     for (size_t i = 0; i < G_N_ELEMENTS(duration_buckets); i++)
@@ -113,8 +99,8 @@ half_closed(const uint8_t states[2])
 static void
 count_outcome(stats_tree *st, const struct teardown_annotation *a)
 {
-    enum teardown_pattern pattern = (enum teardown_pattern)a->pattern;
-    bool begins = (a->steps & (1 << 1)) && !a->retransmission;
+    enum teardown_pattern pattern = (enum teardown_pattern)a->verdict.pattern;
+    bool begins = (a->verdict.steps & TEARDOWN_STEP(1)) && !a->verdict.retransmission;
 
     if (begins) {
         move_stream(st, node_open, node_incomplete);
@@ -130,7 +116,7 @@ count_outcome(stats_tree *st, const struct teardown_annotation *a)
     }
     if (pattern == TEARDOWN_PATTERN_RESET || pattern == TEARDOWN_PATTERN_ABORT ||
         pattern == TEARDOWN_PATTERN_REFUSED) {
-        tick_child(st, node_rst_sender, rst_sender_id, teardown_side_name((enum teardown_side)a->sender_side));
+        tick_child(st, node_rst_sender, rst_sender_id, teardown_side_name((enum teardown_side)a->verdict.sender_side));
     } else {
         for (size_t i = 0; i < G_N_ELEMENTS(duration_buckets); i++) {
             if (a->duration_ns < duration_buckets[i].below_ns) {
@@ -155,10 +141,10 @@ teardown_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *ed
 
     count_outcome(st, a);
     increase_stat_node(st, node_half_closed, 0, FALSE,
-                       (int)half_closed(a->state_after) - (int)half_closed(a->state_before));
-    for (size_t i = 0; i < G_N_ELEMENTS(check_names); i++) {
-        if (a->checks & check_names[i].check)
-            tick_child(st, node_checks, checks_id, check_names[i].name);
+                       (int)half_closed(a->verdict.state_after) - (int)half_closed(a->verdict.state_before));
+    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
+        if (a->verdict.checks & (1u << check))
+            tick_child(st, node_checks, checks_id, teardown_check_name((enum teardown_check_index)check));
     }
     return TAP_PACKET_REDRAW;
 }

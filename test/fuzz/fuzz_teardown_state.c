@@ -1,5 +1,5 @@
 /* fuzz_teardown_state.c: libFuzzer harness for the teardown state machine,
- * checking every annotation against the specification's rules.
+ * checking every annotation against the rules of doc/behaviour.md.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
@@ -10,7 +10,7 @@
  * values reach wraparound and nonsense.  make-seeds.py writes the fixtures
  * in this format.
  *
- * Alongside the state machine runs a model of the specification's steps,
+ * Alongside the state machine runs a model of the documented steps,
  * patterns, roles and checks, kept as plain bookkeeping of what the segments
  * were; any difference aborts.  The state machine must not allocate: a
  * stream's memory is its fixed-size struct, whatever the input.
@@ -27,10 +27,11 @@
 #define RECORD_SIZE 14
 #define NO_FRAME 0
 #define NONE TEARDOWN_NO_ENDPOINT
-#define STEP(n) (1u << (n))
-#define KNOWN_CHECKS 0x1ffu
+#define STEP(n) TEARDOWN_STEP(n)
+#define KNOWN_CHECKS ((1u << TEARDOWN_CHECK_COUNT) - 1)
+#define MAX_RECORDS 4096
 
-/* What the specification says a stream has been through so far. */
+/* What the documented rules say a stream has been through so far. */
 struct model {
     uint32_t next_seq[2];     /* what each endpoint sent up to, for the decoder */
     uint16_t port[2];
@@ -55,6 +56,19 @@ struct stream_pair {
     struct teardown_stream stream;
     struct model model;
 };
+
+/* What was said about an annotated segment when it was fed, to be said
+ * again from its verdict once the whole input has been fed. */
+struct said {
+    const struct stream_pair *pair;
+    struct teardown_verdict verdict;
+    uint32_t frame;
+    int64_t time_ns;
+    struct teardown_annotation annotation;
+};
+
+static struct said said[MAX_RECORDS];
+static size_t said_count;
 
 /* The malloc hook runs in whichever thread allocates, and libFuzzer's own
  * threads (the RSS monitor, for one) allocate at any time: only this
@@ -155,7 +169,7 @@ side_of(uint8_t client, uint8_t endpoint)
     return endpoint == client ? TEARDOWN_SIDE_CLIENT : TEARDOWN_SIDE_SERVER;
 }
 
-/* The client by the specification's rule: the SYN, else the SYN+ACK, else
+/* The client by the documented rule: the SYN, else the SYN+ACK, else
  * (setting *by_port) the one port below 1024. */
 static uint8_t
 client_of(const struct model *m, bool *by_port)
@@ -191,10 +205,10 @@ check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
         require(annotated == !completed);
         if (!annotated)
             return;
-        require(a->pattern == TEARDOWN_PATTERN_RESET);
-        require(a->role == role_of(m, s->endpoint));
+        require(a->verdict.pattern == TEARDOWN_PATTERN_RESET);
+        require(a->verdict.role == role_of(m, s->endpoint));
         require(a->initiator == m->initiator);
-        require(a->checks == TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+        require(a->verdict.checks == TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
     } else {
         bool refused = !m->established && m->syn_sender != NONE && s->endpoint != m->syn_sender;
         bool by_port;
@@ -203,18 +217,18 @@ check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
         require(annotated == (refused || m->established));
         if (!annotated)
             return;
-        require(a->pattern == (refused ? TEARDOWN_PATTERN_REFUSED : TEARDOWN_PATTERN_ABORT));
-        require(a->role == TEARDOWN_ROLE_ACTIVE);
+        require(a->verdict.pattern == (refused ? TEARDOWN_PATTERN_REFUSED : TEARDOWN_PATTERN_ABORT));
+        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE);
         require(a->initiator == side_of(client, s->endpoint));
         require(a->initiator_by_port == by_port);
-        require(a->checks == 0);
+        require(a->verdict.checks == 0);
     }
-    require(a->steps == 0);
-    require(!a->retransmission && !a->half_close);
-    m->pattern = a->pattern;
+    require(a->verdict.steps == 0);
+    require(!a->verdict.retransmission && !a->verdict.half_close);
+    m->pattern = a->verdict.pattern;
 }
 
-/* A segment that is neither SYN nor RST: the specification decides exactly
+/* A segment that is neither SYN nor RST: the documented rules decide exactly
  * what it is said to be. */
 static void
 check_segment(struct model *m, const struct teardown_segment *s, bool annotated,
@@ -290,20 +304,20 @@ check_segment(struct model *m, const struct teardown_segment *s, bool annotated,
     require(annotated == (steps != 0 || checks != 0 || pattern != TEARDOWN_PATTERN_NONE));
     if (!annotated)
         return;
-    /* The invariants first, then the specification's details. */
-    require((a->steps & ~(STEP(1) | STEP(2) | STEP(3) | STEP(4))) == 0);
-    require((a->checks & ~KNOWN_CHECKS) == 0);
-    require(a->steps == steps);
-    require(a->retransmission == retransmission);
+    /* Invariants first, then the detailed rules. */
+    require((a->verdict.steps & ~(STEP(1) | STEP(2) | STEP(3) | STEP(4))) == 0);
+    require((a->verdict.checks & ~KNOWN_CHECKS) == 0);
+    require(a->verdict.steps == steps);
+    require(a->verdict.retransmission == retransmission);
     require(!retransmission || a->original_frame == m->fin_frame[own]);
-    require(a->checks == checks);
-    require(a->half_close == half_close);
-    require(a->pattern == pattern);
-    require(a->role == role_of(m, own));
+    require(a->verdict.checks == checks);
+    require(a->verdict.half_close == half_close);
+    require(a->verdict.pattern == pattern);
+    require(a->verdict.role == role_of(m, own));
     require(a->initiator == m->initiator);
     require(a->initiator_by_port == m->by_port);
-    require(!(a->steps & (STEP(2) | STEP(4))) || a->fin_frame == m->fin_frame[peer]);
-    require(!(a->steps & STEP(4)) || a->duration_ns == s->time_ns - m->step1_time_ns);
+    require(!(a->verdict.steps & (STEP(2) | STEP(4))) || a->fin_frame == m->fin_frame[peer]);
+    require(!(a->verdict.steps & STEP(4)) || a->duration_ns == s->time_ns - m->step1_time_ns);
 }
 
 /* Rules over the whole stream that follow from the ones above, checked on
@@ -315,40 +329,52 @@ check_order(const struct model *m, const struct teardown_annotation *a, bool ann
     if (!annotated)
         return;
     for (unsigned step = 1; step <= 4; step++) {
-        if (!(a->steps & STEP(step)))
+        if (!(a->verdict.steps & STEP(step)))
             continue;
         /* Each step once per stream, but for FIN retransmissions. */
-        require(steps_seen[step] == frame || a->retransmission);
+        require(steps_seen[step] == frame || a->verdict.retransmission);
         /* Never back to an earlier step: 2 and 3 follow 1, 4 follows 3. */
-        require(step == 1 || m->step_frame[1] < frame || a->retransmission);
+        require(step == 1 || m->step_frame[1] < frame || a->verdict.retransmission);
         require(step != 4 || m->step_frame[3] < frame);
     }
     /* Roles: steps 1 and 4 by the active closer; steps 2 and 3 by the
      * passive one, except in a simultaneous close. */
-    if (a->steps & (STEP(1) | STEP(4)))
-        require(a->role == TEARDOWN_ROLE_ACTIVE);
-    if ((a->steps & (STEP(2) | STEP(3))) && !m->simultaneous)
-        require(a->role == TEARDOWN_ROLE_PASSIVE);
-    if (a->pattern == TEARDOWN_PATTERN_THREE_WAY)
+    if (a->verdict.steps & (STEP(1) | STEP(4)))
+        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE);
+    if ((a->verdict.steps & (STEP(2) | STEP(3))) && !m->simultaneous)
+        require(a->verdict.role == TEARDOWN_ROLE_PASSIVE);
+    if (a->verdict.pattern == TEARDOWN_PATTERN_THREE_WAY)
         require(m->step_frame[2] == m->step_frame[3]);
-    if (a->pattern == TEARDOWN_PATTERN_FOUR_WAY)
+    if (a->verdict.pattern == TEARDOWN_PATTERN_FOUR_WAY)
         require(m->step_frame[2] < m->step_frame[3]);
-    if (a->pattern == TEARDOWN_PATTERN_SIMULTANEOUS)
+    if (a->verdict.pattern == TEARDOWN_PATTERN_SIMULTANEOUS)
         require(m->step_frame[3] < m->step_frame[2]);
-    require(a->pattern != TEARDOWN_PATTERN_INCOMPLETE);
+    require(a->verdict.pattern != TEARDOWN_PATTERN_INCOMPLETE);
 }
 
 static void
 feed(struct stream_pair *pair, const struct teardown_segment *s)
 {
     struct model *m = &pair->model;
+    struct teardown_verdict verdict;
     struct teardown_annotation a;
     uint32_t frame = s->frame;
     bool annotated;
 
     in_state_machine = true;
-    annotated = teardown_stream_update(&pair->stream, s, &a);
+    annotated = teardown_stream_update(&pair->stream, s, &verdict);
+    if (annotated)
+        teardown_verdict_expand(&pair->stream, &verdict, frame, s->time_ns, &a);
     in_state_machine = false;
+    if (annotated && said_count < MAX_RECORDS) {
+        struct said *r = &said[said_count++];
+
+        r->pair = pair;
+        memcpy(&r->verdict, &verdict, sizeof verdict);
+        r->frame = frame;
+        r->time_ns = s->time_ns;
+        memcpy(&r->annotation, &a, sizeof a);
+    }
 
     if (m->ended) {
         require(!annotated);
@@ -370,6 +396,27 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
         check_order(m, &a, annotated, frame, m->step_frame);
     }
     m->seen_any = true;
+}
+
+/* A stored verdict expands to what was said when its segment was fed, but
+ * for the link to the acknowledging segment, which may have come since. */
+static void
+check_said_again(void)
+{
+    for (size_t i = 0; i < said_count; i++) {
+        const struct said *r = &said[i];
+        struct teardown_annotation again, before;
+        uint32_t frame = r->frame;
+
+        teardown_verdict_expand(&r->pair->stream, &r->verdict, frame, r->time_ns, &again);
+        if (r->annotation.ack_frame != 0)
+            require(again.ack_frame == r->annotation.ack_frame);
+        else
+            require(again.ack_frame == 0 || again.ack_frame > frame);
+        memcpy(&before, &r->annotation, sizeof before);
+        before.ack_frame = again.ack_frame;
+        require(memcmp(&before, &again, sizeof again) == 0);
+    }
 }
 
 int
@@ -394,6 +441,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         m->port[1] = (seed >> (i + 8)) & 1 ? 443 : (uint16_t)(50000 + i);
     }
     allocations = 0;
+    said_count = 0;
     for (size_t at = HEADER_SIZE; at + RECORD_SIZE <= size; at += RECORD_SIZE) {
         struct teardown_segment segment;
         struct stream_pair *pair = decode_segment(pairs, data + at, ++frame, &clock_ns, &segment);
@@ -407,6 +455,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         require(teardown_stream_final_pattern(&pairs[i].stream) == expected);
     }
+    check_said_again();
     require(allocations == 0);
     return 0;
 }

@@ -14,7 +14,7 @@
 
 #define CLIENT 0
 #define SERVER 1
-#define STEP(n) (1 << (n))
+#define STEP(n) TEARDOWN_STEP(n)
 #define NANOS_PER_MS INT64_C(1000000)
 
 struct trace {
@@ -67,9 +67,12 @@ seg(struct trace *t, int from, const char *flags, uint32_t seq, uint32_t ack, ui
         .len = len,
         .time_ns = (t->time_ns += 10 * NANOS_PER_MS),
     };
-    bool annotated = teardown_stream_update(&t->stream, &segment, &t->said);
+    struct teardown_verdict verdict;
+    bool annotated = teardown_stream_update(&t->stream, &segment, &verdict);
 
-    if (!annotated)
+    if (annotated)
+        teardown_verdict_expand(&t->stream, &verdict, segment.frame, segment.time_ns, &t->said);
+    else
         memset(&t->said, 0, sizeof t->said);
     return annotated;
 }
@@ -92,10 +95,10 @@ static void
 assert_said(const struct trace *t, uint8_t steps, enum teardown_role role,
             enum teardown_pattern pattern, uint16_t checks)
 {
-    g_assert_cmpuint(t->said.steps, ==, steps);
-    g_assert_cmpuint(t->said.role, ==, role);
-    g_assert_cmpuint(t->said.pattern, ==, pattern);
-    g_assert_cmpuint(t->said.checks, ==, checks);
+    g_assert_cmpuint(t->said.verdict.steps, ==, steps);
+    g_assert_cmpuint(t->said.verdict.role, ==, role);
+    g_assert_cmpuint(t->said.verdict.pattern, ==, pattern);
+    g_assert_cmpuint(t->said.verdict.checks, ==, checks);
 }
 
 #define ESTABLISHED TEARDOWN_STATE_ESTABLISHED
@@ -113,9 +116,9 @@ assert_said(const struct trace *t, uint8_t steps, enum teardown_role role,
 static void
 assert_states(const struct trace *t, enum teardown_tcp_state client, enum teardown_tcp_state server)
 {
-    g_assert_cmpstr(teardown_tcp_state_name(t->said.state_after[CLIENT]), ==,
+    g_assert_cmpstr(teardown_tcp_state_name(t->said.verdict.state_after[CLIENT]), ==,
                     teardown_tcp_state_name(client));
-    g_assert_cmpstr(teardown_tcp_state_name(t->said.state_after[SERVER]), ==,
+    g_assert_cmpstr(teardown_tcp_state_name(t->said.verdict.state_after[SERVER]), ==,
                     teardown_tcp_state_name(server));
 }
 
@@ -130,9 +133,9 @@ test_four_way_server_closes(void)
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 6 */
     assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
-    g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(t.said.verdict.sender_side, ==, TEARDOWN_SIDE_SERVER);
     g_assert_false(t.said.initiator_by_port);
-    g_assert_cmpuint(t.said.state_before[SERVER], ==, ESTABLISHED);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, ESTABLISHED);
     assert_states(&t, CLOSE_WAIT, FIN_WAIT_1);
 
     g_assert_true(seg(&t, CLIENT, "A", 1101, 5202, 0));                  /* frame 7 */
@@ -151,7 +154,7 @@ test_four_way_server_closes(void)
     assert_states(&t, CLOSED, TIME_WAIT);
     g_assert_cmpuint(t.said.fin_frame, ==, 8);
     g_assert_cmpint(t.said.duration_ns, ==, 30 * NANOS_PER_MS);
-    g_assert_cmpuint(t.said.segments, ==, 4);
+    g_assert_cmpuint(t.said.verdict.segments, ==, 4);
     g_assert_cmpuint(t.stream.endpoint[CLIENT].ack_frame, ==, 9);
     g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_FOUR_WAY);
 }
@@ -178,7 +181,7 @@ test_three_way_client_closes(void)
     assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
     g_assert_cmpuint(t.said.fin_frame, ==, 7);
     assert_states(&t, TIME_WAIT, CLOSED);
-    g_assert_cmpuint(t.said.segments, ==, 3);
+    g_assert_cmpuint(t.said.verdict.segments, ==, 3);
 }
 
 /* The FINs cross: neither acknowledges the other, both ends are active
@@ -198,8 +201,8 @@ test_simultaneous_close(void)
      * when it sent it, and both ends pass through CLOSING. */
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 7 */
     assert_said(&t, STEP(3), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE, 0);
-    g_assert_cmpuint(t.said.state_before[SERVER], ==, ESTABLISHED);
-    g_assert_cmpuint(t.said.state_before[CLIENT], ==, FIN_WAIT_1);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, ESTABLISHED);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, FIN_WAIT_1);
     assert_states(&t, CLOSING, CLOSING);
 
     g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));                  /* frame 8 */
@@ -246,20 +249,20 @@ test_half_close_data(void)
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 500));    /* step 2 with data */
     assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
-    g_assert_false(t.said.half_close);
+    g_assert_false(t.said.verdict.half_close);
 
     g_assert_true(seg(&t, SERVER, "A", 5701, 1102, 500));
     assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_HALF_CLOSE_DATA);
     assert_states(&t, FIN_WAIT_2, CLOSE_WAIT);
-    g_assert_true(t.said.half_close);
-    g_assert_cmpuint(t.said.len, ==, 500);
+    g_assert_true(t.said.verdict.half_close);
+    g_assert_cmpuint(t.said.verdict.len, ==, 500);
 
     g_assert_false(seg(&t, CLIENT, "A", 1102, 6201, 0));     /* plain ACK of data */
     g_assert_false(seg(&t, SERVER, "A", 6201, 1102, 0));     /* no payload */
 
     g_assert_true(seg(&t, SERVER, "FA", 6201, 1102, 300));   /* step 3 with data */
     assert_said(&t, STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
-    g_assert_false(t.said.half_close);
+    g_assert_false(t.said.verdict.half_close);
 
     g_assert_true(seg(&t, CLIENT, "A", 1102, 6502, 0));
     assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_FOUR_WAY, 0);
@@ -293,7 +296,7 @@ test_fin_retransmission(void)
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));                 /* frame 7 */
     assert_said(&t, STEP(1), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_NONE,
                 TEARDOWN_CHECK_FIN_RETRANSMISSION);
-    g_assert_true(t.said.retransmission);
+    g_assert_true(t.said.verdict.retransmission);
     g_assert_cmpuint(t.said.original_frame, ==, 6);
 
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));                 /* frame 8 */
@@ -387,7 +390,7 @@ test_ack_beyond_fin(void)
     assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE,
                 TEARDOWN_CHECK_ACK_BEYOND_FIN);
     g_assert_cmpuint(t.said.peer_fin_seq, ==, 1101);
-    g_assert_cmpuint(t.said.ack, ==, 1105);
+    g_assert_cmpuint(t.said.verdict.ack, ==, 1105);
     g_assert_true(seg(&t, SERVER, "A", 5201, 1103, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_ACK_BEYOND_FIN);
     g_assert_false(seg(&t, SERVER, "A", 5201, 1102, 0));
@@ -405,7 +408,7 @@ test_seq_mismatch(void)
     assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY,
                 TEARDOWN_CHECK_SEQ_MISMATCH);
     g_assert_cmpuint(t.said.own_fin_seq, ==, 1101);
-    g_assert_cmpuint(t.said.seq, ==, 1110);
+    g_assert_cmpuint(t.said.verdict.seq, ==, 1110);
 }
 
 /* A second FIN elsewhere in sequence space is no step and no retransmission;
@@ -465,10 +468,10 @@ test_reset_during_teardown(void)
     g_assert_true(seg(&t, SERVER, "RA", 5201, 1202, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_RESET,
                 TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
-    g_assert_cmpuint(t.said.state_before[CLIENT], ==, FIN_WAIT_1);
-    g_assert_cmpuint(t.said.state_before[SERVER], ==, CLOSE_WAIT);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, FIN_WAIT_1);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, CLOSE_WAIT);
     assert_states(&t, CLOSED, CLOSED);
-    g_assert_cmpuint(t.said.segments, ==, 2);
+    g_assert_cmpuint(t.said.verdict.segments, ==, 2);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
     g_assert_cmpuint(t.said.step1_frame, ==, 6);
     g_assert_false(seg(&t, CLIENT, "FA", 1101, 5201, 100));
@@ -512,8 +515,8 @@ test_abort(void)
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, SERVER, "RA", 5201, 1101, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABORT, 0);
-    g_assert_cmpuint(t.said.state_before[CLIENT], ==, ESTABLISHED);
-    g_assert_cmpuint(t.said.state_before[SERVER], ==, ESTABLISHED);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, ESTABLISHED);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, ESTABLISHED);
     assert_states(&t, CLOSED, CLOSED);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
     g_assert_false(seg(&t, CLIENT, "FA", 1101, 5201, 0));
@@ -528,8 +531,8 @@ test_refused(void)
     g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
     g_assert_true(seg(&t, SERVER, "RA", 0, 1001, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_REFUSED, 0);
-    g_assert_cmpuint(t.said.state_before[CLIENT], ==, SYN_SENT);
-    g_assert_cmpuint(t.said.state_before[SERVER], ==, CLOSED);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, SYN_SENT);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, CLOSED);
     assert_states(&t, CLOSED, CLOSED);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
 }
@@ -555,10 +558,10 @@ test_initiator_by_port(void)
     g_assert_false(seg(&t, CLIENT, "A", 1000, 5000, 10));
     g_assert_true(seg(&t, SERVER, "FA", 5000, 1010, 0));
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
-    g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(t.said.verdict.sender_side, ==, TEARDOWN_SIDE_SERVER);
     g_assert_true(t.said.initiator_by_port);
     g_assert_true(seg(&t, CLIENT, "A", 1010, 5001, 0));
-    g_assert_cmpuint(t.said.sender_side, ==, TEARDOWN_SIDE_CLIENT);
+    g_assert_cmpuint(t.said.verdict.sender_side, ==, TEARDOWN_SIDE_CLIENT);
     g_assert_true(t.said.initiator_by_port);
 
     trace_init(&t, 40000, 50000);
@@ -572,6 +575,76 @@ test_initiator_by_port(void)
 }
 
 /* Without the SYN, the SYN+ACK's receiver is the client. */
+/* The well-known range ends at 1023: port 1023 marks a server, 1024 does
+ * not. */
+static void
+test_initiator_by_port_boundary(void)
+{
+    struct trace t;
+
+    trace_init(&t, 1024, 1023);
+    g_assert_true(seg(&t, CLIENT, "FA", 1000, 5000, 0));
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
+    g_assert_true(t.said.initiator_by_port);
+
+    trace_init(&t, 1024, 40000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1000, 5000, 0));
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_UNKNOWN);
+    g_assert_false(t.said.initiator_by_port);
+}
+
+/* An RST in each closing state ends the teardown as "reset", from the
+ * states both ends were in. */
+static void
+assert_reset_from(const struct trace *t, enum teardown_tcp_state client,
+                  enum teardown_tcp_state server, enum teardown_role role)
+{
+    assert_said(t, 0, role, TEARDOWN_PATTERN_RESET, TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+    g_assert_cmpuint(t->said.verdict.state_before[CLIENT], ==, client);
+    g_assert_cmpuint(t->said.verdict.state_before[SERVER], ==, server);
+    assert_states(t, CLOSED, CLOSED);
+    g_assert_cmpuint(teardown_stream_final_pattern(&t->stream), ==, TEARDOWN_PATTERN_RESET);
+}
+
+static void
+test_reset_in_fin_wait_2(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));
+    assert_reset_from(&t, FIN_WAIT_2, CLOSE_WAIT, TEARDOWN_ROLE_PASSIVE);
+    g_assert_cmpuint(t.said.verdict.segments, ==, 3);
+}
+
+static void
+test_reset_in_closing(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_true(seg(&t, SERVER, "R", 5202, 0, 0));
+    assert_reset_from(&t, CLOSING, CLOSING, TEARDOWN_ROLE_ACTIVE);
+}
+
+static void
+test_reset_in_last_ack(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_true(seg(&t, CLIENT, "A", 1101, 5202, 0));
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));
+    g_assert_true(seg(&t, CLIENT, "RA", 1102, 5202, 0));
+    assert_reset_from(&t, LAST_ACK, TIME_WAIT, TEARDOWN_ROLE_PASSIVE);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+}
+
 static void
 test_client_from_syn_ack(void)
 {
@@ -594,7 +667,7 @@ test_incomplete(void)
     g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_NONE);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
-    g_assert_cmpuint(t.said.pattern, ==, TEARDOWN_PATTERN_NONE);
+    g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_NONE);
     g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_INCOMPLETE);
 }
 
@@ -605,7 +678,7 @@ test_bad_endpoint_is_ignored(void)
     struct teardown_segment segment = { .frame = 1, .endpoint = 2, .flags = TEARDOWN_TH_FIN };
 
     trace_init(&t, 40000, 22);
-    g_assert_false(teardown_stream_update(&t.stream, &segment, &t.said));
+    g_assert_false(teardown_stream_update(&t.stream, &segment, &t.said.verdict));
     g_assert_false(t.stream.seen_any);
 }
 
@@ -672,10 +745,14 @@ main(int argc, char **argv)
     g_test_add_func("/teardown/fin-without-ack", test_fin_without_ack);
     g_test_add_func("/teardown/reset-during-teardown", test_reset_during_teardown);
     g_test_add_func("/teardown/rst-ack-is-never-a-step", test_rst_ack_is_never_a_step);
+    g_test_add_func("/teardown/reset-in-fin-wait-2", test_reset_in_fin_wait_2);
+    g_test_add_func("/teardown/reset-in-closing", test_reset_in_closing);
+    g_test_add_func("/teardown/reset-in-last-ack", test_reset_in_last_ack);
     g_test_add_func("/teardown/rst-after-completion", test_rst_after_completion_is_not_annotated);
     g_test_add_func("/teardown/abort", test_abort);
     g_test_add_func("/teardown/refused", test_refused);
     g_test_add_func("/teardown/lone-rst", test_lone_rst_is_not_annotated);
+    g_test_add_func("/teardown/initiator-by-port-boundary", test_initiator_by_port_boundary);
     g_test_add_func("/teardown/initiator-by-port", test_initiator_by_port);
     g_test_add_func("/teardown/client-from-syn-ack", test_client_from_syn_ack);
     g_test_add_func("/teardown/incomplete", test_incomplete);
