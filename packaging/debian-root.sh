@@ -72,10 +72,11 @@ install_build_essential() {
 }
 
 build() {
-    local source=$1 bare=$root-bare copy
+    local source=$1 bare=$root-bare
     create_root "$bare" install_build_essential
-    copy=$(mktemp -d "$roots/$suite-build.XXXXXX")
-    trap 'rm -rf "$copy"' EXIT
+    build_root=$(mktemp -d "$roots/$suite-build.XXXXXX")
+    trap 'rm -rf "$build_root"' EXIT
+    local copy=$build_root
     cp -a "$bare/." "$copy/"
     mkdir -p "$copy/srv/teardown" "$copy/srv/control/debian"
     tar -C "$source" --exclude=./.git --exclude=./build --exclude='./build-*' -c . | tar -C "$copy/srv/teardown" -x
