@@ -25,7 +25,7 @@
  * bytes: the state machine's verdict, and what only Wireshark knows. */
 struct teardown_record {
     uint32_t frame;          /* first: records are searched by frame */
-    uint32_t stream_id;      /* tcp.stream */
+    uint32_t connection;     /* index in teardown_connections */
     uint32_t seq_base;       /* raw minus shown sequence number */
     uint32_t ack_base;       /* raw minus shown acknowledgement number */
     struct teardown_verdict verdict;
@@ -105,15 +105,20 @@ static expert_field ei_check[TEARDOWN_CHECK_COUNT];
 static teardown_pref_bool pref_analyze = TRUE;
 static teardown_pref_bool pref_info_column = TRUE;
 
-/* struct teardown_stream by tcp.stream, emptied with each capture file. */
-static wmem_array_t *teardown_streams;
+/* struct teardown_stream, one per connection in the order they began,
+ * emptied with each capture file.  A TCP stream holds several when its ports
+ * are used again; current_connection maps tcp.stream, which Wireshark numbers
+ * densely from 0, to its latest (index + 1, 0 for none yet). */
+static wmem_array_t *teardown_connections;
+static wmem_array_t *current_connection;
 
 /* The records of annotated frames, in increasing frame order. */
 static wmem_array_t *teardown_records;
 
-/* The frames that opened a stream, in increasing order: the statistics count
- * open streams on every pass, but only the first pass can tell them. */
-static wmem_array_t *stream_first_frames;
+/* The frames that opened a connection, in increasing order: the statistics
+ * count open connections on every pass, but only the first pass can tell
+ * them. */
+static wmem_array_t *connection_first_frames;
 
 /* ---- Reading TCP's fields (first pass only) ---------------------------- */
 
@@ -188,22 +193,42 @@ frame_time_ns(const packet_info *pinfo)
 }
 
 static struct teardown_stream *
-stream_at(uint32_t stream_id)
+connection_at(uint32_t connection)
 {
-    return (struct teardown_stream *)wmem_array_index(teardown_streams, stream_id);
+    return (struct teardown_stream *)wmem_array_index(teardown_connections, connection);
 }
 
-/* Wireshark numbers TCP streams densely from 0, so they index an array. */
+/* The latest connection of a TCP stream, or NULL before its first segment. */
 static struct teardown_stream *
-find_or_add_stream(uint32_t stream_id)
+current_connection_of(uint32_t stream_id, uint32_t *connection)
 {
-    while (wmem_array_get_count(teardown_streams) <= stream_id) {
-        struct teardown_stream stream;
+    uint32_t index_plus_one;
 
-        teardown_stream_init(&stream);
-        wmem_array_append_one(teardown_streams, stream);
-    }
-    return stream_at(stream_id);
+    if (stream_id >= wmem_array_get_count(current_connection))
+        return NULL;
+    index_plus_one = *(const uint32_t *)wmem_array_index(current_connection, stream_id);
+    if (index_plus_one == 0)
+        return NULL;
+    *connection = index_plus_one - 1;
+    return connection_at(*connection);
+}
+
+/* A new connection for the stream, beginning at this frame. */
+static struct teardown_stream *
+begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
+{
+    struct teardown_stream stream;
+    uint32_t none = 0, index_plus_one;
+
+    teardown_stream_init(&stream);
+    *connection = wmem_array_get_count(teardown_connections);
+    wmem_array_append_one(teardown_connections, stream);
+    while (wmem_array_get_count(current_connection) <= stream_id)
+        wmem_array_append_one(current_connection, none);
+    index_plus_one = *connection + 1;
+    memcpy(wmem_array_index(current_connection, stream_id), &index_plus_one, sizeof index_plus_one);
+    wmem_array_append_one(connection_first_frames, frame);
+    return connection_at(*connection);
 }
 
 /* Orders frame numbers, or records by the frame number they start with. */
@@ -223,9 +248,9 @@ find_frame(wmem_array_t *sorted, size_t element_size, uint32_t frame)
 }
 
 static bool
-opens_stream(uint32_t frame)
+opens_connection(uint32_t frame)
 {
-    return find_frame(stream_first_frames, sizeof(uint32_t), frame) != NULL;
+    return find_frame(connection_first_frames, sizeof(uint32_t), frame) != NULL;
 }
 
 /* Fills the segment from the rest of the TCP header at proto_layer, and
@@ -296,11 +321,10 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     struct teardown_verdict verdict;
     struct teardown_stream *stream;
     struct teardown_record record;
-    uint32_t stream_id, shown_seq = 0;
+    uint32_t stream_id, connection = 0, shown_seq = 0;
     guint count = wmem_array_get_count(teardown_records);
     uint16_t flags;
     int layer;
-    bool opens;
 
     if (tree == NULL || (flags_item = innermost_flags_item(tree)) == NULL)
         return NULL;
@@ -308,8 +332,8 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     layer = flags_item->proto_layer_num;
     if (!read_tcp_field(tree, TCP_STREAM, layer, &stream_id))
         return NULL;
-    if (stream_id < wmem_array_get_count(teardown_streams) &&
-        teardown_stream_ignores(stream_at(stream_id), flags))
+    stream = current_connection_of(stream_id, &connection);
+    if (stream != NULL && teardown_stream_ignores(stream, flags))
         return NULL;
     if (!is_judgeable_segment(pinfo, flags_item->total_layer_num) ||
         !read_segment(tree, pinfo, layer, flags, &segment))
@@ -319,17 +343,15 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
                       wmem_array_index(teardown_records, count - 1))->frame >= segment.frame)
         return NULL;
 
-    stream = find_or_add_stream(stream_id);
-    opens = !stream->seen_any;
-    if (opens)
-        wmem_array_append_one(stream_first_frames, segment.frame);
+    if (stream == NULL || teardown_stream_starts_over(stream, flags))
+        stream = begin_connection(stream_id, segment.frame, &connection);
     if (!teardown_stream_update(stream, &segment, &verdict))
         return NULL;
 
     /* The TCP tree's own numbering (relative or raw), for what is shown. */
     read_tcp_field(tree, TCP_SEQ, layer, &shown_seq);
     record = (struct teardown_record) {
-        .frame = segment.frame, .stream_id = stream_id,
+        .frame = segment.frame, .connection = connection,
         .seq_base = segment.seq - shown_seq, .ack_base = peer_seq_base(stream, segment.endpoint),
         .verdict = verdict,
     };
@@ -340,7 +362,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
 static void
 build_view(const struct teardown_record *r, packet_info *pinfo, struct teardown_view *view)
 {
-    view->stream = stream_at(r->stream_id);
+    view->stream = connection_at(r->connection);
     teardown_verdict_expand(view->stream, &r->verdict, r->frame, frame_time_ns(pinfo),
                             &view->annotation);
     view->seq_base = r->seq_base;
@@ -694,7 +716,7 @@ static void
 queue_tap(packet_info *pinfo, const struct teardown_view *view)
 {
     struct teardown_tap_info *info;
-    bool opened = opens_stream(pinfo->num);
+    bool opened = opens_connection(pinfo->num);
 
     if (view == NULL && !opened)
         return;
@@ -731,9 +753,10 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 static void
 init_teardown(void)
 {
-    teardown_streams = wmem_array_sized_new(wmem_file_scope(), sizeof(struct teardown_stream), 1024);
+    teardown_connections = wmem_array_sized_new(wmem_file_scope(), sizeof(struct teardown_stream), 1024);
+    current_connection = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
     teardown_records = wmem_array_sized_new(wmem_file_scope(), sizeof(struct teardown_record), 1024);
-    stream_first_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
+    connection_first_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
 }
 
 /* Without the analysis, ask for no TCP fields: none would be primed.  Each

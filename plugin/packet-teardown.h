@@ -14,7 +14,7 @@
  * on whichever pass taps run, identically on every pass. */
 struct teardown_tap_info {
     const struct teardown_annotation *annotation;  /* NULL: not annotated */
-    bool stream_opened;                            /* first frame of its stream */
+    bool stream_opened;                            /* first frame of a connection */
 };
 
 void proto_register_teardown(void);

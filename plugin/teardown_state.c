@@ -50,6 +50,45 @@ role_of(const struct teardown_stream *stream, uint8_t endpoint)
            TEARDOWN_ROLE_ACTIVE : TEARDOWN_ROLE_PASSIVE;
 }
 
+/* The endpoint that opened the connection: the SYN's sender, or else the
+ * SYN+ACK's receiver, once either was seen. */
+static uint8_t
+opener_of(const struct teardown_stream *stream)
+{
+    if (stream->syn_sender != TEARDOWN_NO_ENDPOINT)
+        return stream->syn_sender;
+    return stream->synack_seen ? stream->client : TEARDOWN_NO_ENDPOINT;
+}
+
+/* RFC 9293 §3.5: the opener is SYN-SENT until the SYN+ACK arrives; the
+ * other end is SYN-RECEIVED from its SYN+ACK until the handshake's ACK.
+ * Without a handshake in the capture, the connection is taken as
+ * established. */
+static enum teardown_tcp_state
+handshake_state(const struct teardown_stream *stream, uint8_t endpoint)
+{
+    uint8_t opener = opener_of(stream);
+
+    if (opener == TEARDOWN_NO_ENDPOINT)
+        return TEARDOWN_STATE_ESTABLISHED;  /* it began before the capture */
+    if (endpoint == opener)
+        return stream->synack_seen ? TEARDOWN_STATE_ESTABLISHED : TEARDOWN_STATE_SYN_SENT;
+    return stream->synack_seen ? TEARDOWN_STATE_SYN_RECEIVED : TEARDOWN_STATE_CLOSED;
+}
+
+/* A segment other than SYN or RST completes the handshake when the opener
+ * sends it (its SYN+ACK may just have missed the capture), or when the
+ * SYN+ACK was seen; with no handshake seen, the connection began before the
+ * capture did. */
+static void
+note_established(struct teardown_stream *stream, uint8_t sender)
+{
+    uint8_t opener = opener_of(stream);
+
+    if (opener == TEARDOWN_NO_ENDPOINT || sender == opener || stream->synack_seen)
+        stream->established = true;
+}
+
 /* What the capture point knows of an endpoint's state: the FINs each side
  * has sent, which of them were acknowledged, and who closed first. */
 static enum teardown_tcp_state
@@ -62,11 +101,8 @@ endpoint_state(const struct teardown_stream *stream, uint8_t endpoint)
 
     if (stream->ended)
         return TEARDOWN_STATE_CLOSED;
-    if (!fin_sent && !fin_received) {
-        if (!stream->established && stream->syn_sender == endpoint)
-            return TEARDOWN_STATE_SYN_SENT;
-        return stream->established ? TEARDOWN_STATE_ESTABLISHED : TEARDOWN_STATE_CLOSED;
-    }
+    if (!fin_sent && !fin_received)
+        return stream->established ? TEARDOWN_STATE_ESTABLISHED : handshake_state(stream, endpoint);
     if (!fin_sent)
         return TEARDOWN_STATE_CLOSE_WAIT;
     if (!fin_received)
@@ -89,26 +125,24 @@ infer_client_from_ports(struct teardown_stream *stream)
     stream->initiator_by_port = true;
 }
 
-/* SYNs name the client until a teardown has named its initiator: what was
- * said about the teardown's frames stays true. */
+/* SYNs name the client, until a teardown has begun: a SYN then changes
+ * nothing (a new connection starts over only once this one has ended). */
 static void
 note_handshake(struct teardown_stream *stream, const struct teardown_segment *segment)
 {
-    bool client_fixed = stream->active != TEARDOWN_NO_ENDPOINT;
-
+    if (stream->active != TEARDOWN_NO_ENDPOINT)
+        return;
     if (!(segment->flags & TEARDOWN_TH_ACK)) {
         /* The first SYN names the client, even in a simultaneous open. */
         if (stream->syn_sender == TEARDOWN_NO_ENDPOINT) {
             stream->syn_sender = segment->endpoint;
-            if (!client_fixed)
-                stream->client = segment->endpoint;
+            stream->client = segment->endpoint;
         }
         return;
     }
-    stream->established = true;
-    if (stream->syn_sender == TEARDOWN_NO_ENDPOINT && !client_fixed) {
+    stream->synack_seen = true;
+    if (stream->syn_sender == TEARDOWN_NO_ENDPOINT)
         stream->client = segment->endpoint ^ 1;
-    }
 }
 
 static void
@@ -125,8 +159,11 @@ begin_verdict(const struct teardown_stream *stream, const struct teardown_segmen
     out->state_before[1] = endpoint_state(stream, 1);
 }
 
-/* An RST ends the stream; it is annotated when it ends a teardown or an
- * established or opening connection, never after a completed teardown. */
+/* An RST ends the stream; it is annotated unless the teardown had already
+ * completed.  Before any FIN, what it ended depends on the handshake: an
+ * attempt refused by the SYN's receiver or abandoned by its sender while
+ * that sender had sent nothing but SYNs and no SYN+ACK was seen; else an
+ * abort of a connection that was, or must have been, established. */
 static bool
 handle_reset(struct teardown_stream *stream, const struct teardown_segment *segment,
              struct teardown_verdict *out)
@@ -140,15 +177,12 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
             return false;
         }
         pattern = TEARDOWN_PATTERN_RESET;
-    } else if (!stream->established && stream->syn_sender != TEARDOWN_NO_ENDPOINT &&
-               sender != stream->syn_sender) {
-        pattern = TEARDOWN_PATTERN_REFUSED;
-    } else if (stream->established) {
+    } else if (!stream->established && !stream->synack_seen &&
+               stream->syn_sender != TEARDOWN_NO_ENDPOINT) {
+        pattern = sender == stream->syn_sender ? TEARDOWN_PATTERN_ABANDONED : TEARDOWN_PATTERN_REFUSED;
+    } else {
         pattern = TEARDOWN_PATTERN_ABORT;
         infer_client_from_ports(stream);
-    } else {
-        stream->ended = true;
-        return false;   /* a lone RST: nothing shows what it ended */
     }
 
     begin_verdict(stream, segment, out);
@@ -238,8 +272,11 @@ handle_ack(struct teardown_stream *stream, const struct teardown_segment *segmen
     if (peer->fin_frame == 0)
         return;
     beyond = seq_distance(segment->ack, peer->fin_seq + 1);
-    if (beyond > 0)
+    /* Later ACKs beyond the same FIN repeat the same news. */
+    if (beyond > 0 && !peer->acked_beyond) {
+        peer->acked_beyond = true;
         out->checks |= TEARDOWN_CHECK_ACK_BEYOND_FIN;
+    }
     if (beyond < 0 || peer->ack_frame != 0)
         return;
 
@@ -326,13 +363,13 @@ teardown_stream_update(struct teardown_stream *stream,
     if (segment->flags & TEARDOWN_TH_RST)
         return handle_reset(stream, segment, out);
     if (stream->active == TEARDOWN_NO_ENDPOINT && !closing_segment) {
-        stream->established = true;
+        note_established(stream, sender);
         return false;
     }
-    stream->established = true;
 
     /* In this order: each step reads what the ones before it decided. */
     begin_verdict(stream, segment, out);
+    note_established(stream, sender);
     check_half_close(stream, segment, out);
     if (segment->flags & TEARDOWN_TH_FIN)
         fin_retransmission = handle_fin(stream, segment, first_segment, out);
@@ -394,10 +431,17 @@ teardown_verdict_expand(const struct teardown_stream *stream,
 }
 
 bool
+teardown_stream_starts_over(const struct teardown_stream *stream, uint16_t flags)
+{
+    return (flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
+           stream->pattern != TEARDOWN_PATTERN_NONE;
+}
+
+bool
 teardown_stream_ignores(const struct teardown_stream *stream, uint16_t flags)
 {
     if (stream->ended)
-        return true;
+        return !teardown_stream_starts_over(stream, flags);
     return stream->established && stream->active == TEARDOWN_NO_ENDPOINT &&
            !(flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_SYN | TEARDOWN_TH_RST));
 }
@@ -495,6 +539,7 @@ teardown_tcp_state_name(enum teardown_tcp_state state)
 {
     switch (state) {
     case TEARDOWN_STATE_SYN_SENT:    return "SYN-SENT";
+    case TEARDOWN_STATE_SYN_RECEIVED: return "SYN-RECEIVED";
     case TEARDOWN_STATE_ESTABLISHED: return "ESTABLISHED";
     case TEARDOWN_STATE_FIN_WAIT_1:  return "FIN-WAIT-1";
     case TEARDOWN_STATE_FIN_WAIT_2:  return "FIN-WAIT-2";
@@ -516,6 +561,7 @@ teardown_pattern_name(enum teardown_pattern pattern)
     case TEARDOWN_PATTERN_RESET:        return "reset";
     case TEARDOWN_PATTERN_ABORT:        return "abort";
     case TEARDOWN_PATTERN_REFUSED:      return "refused";
+    case TEARDOWN_PATTERN_ABANDONED:    return "abandoned";
     case TEARDOWN_PATTERN_INCOMPLETE:   return "incomplete";
     default:                            return "none";
     }

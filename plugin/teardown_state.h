@@ -61,6 +61,7 @@ enum teardown_pattern {
     TEARDOWN_PATTERN_RESET,
     TEARDOWN_PATTERN_ABORT,
     TEARDOWN_PATTERN_REFUSED,
+    TEARDOWN_PATTERN_ABANDONED,
     TEARDOWN_PATTERN_INCOMPLETE,
     TEARDOWN_PATTERN_COUNT
 };
@@ -70,6 +71,7 @@ enum teardown_pattern {
 enum teardown_tcp_state {
     TEARDOWN_STATE_CLOSED,
     TEARDOWN_STATE_SYN_SENT,
+    TEARDOWN_STATE_SYN_RECEIVED,
     TEARDOWN_STATE_ESTABLISHED,
     TEARDOWN_STATE_FIN_WAIT_1,
     TEARDOWN_STATE_FIN_WAIT_2,
@@ -160,6 +162,7 @@ struct teardown_endpoint {
     uint32_t ack_frame;  /* first segment that acknowledged that FIN */
     uint16_t port;
     uint8_t  fin_step;   /* 1 or 3 */
+    bool     acked_beyond; /* an ACK beyond that FIN was reported */
 };
 
 /* One connection.  A TCP stream that holds several connections in turn (the
@@ -174,17 +177,27 @@ struct teardown_stream {
     uint8_t  client;         /* endpoint index, or TEARDOWN_NO_ENDPOINT */
     uint8_t  syn_sender;     /* sender of a SYN without ACK, or none */
     uint8_t  active;         /* step-1 sender, or TEARDOWN_NO_ENDPOINT */
-    uint8_t  initiator;      /* enum teardown_side, fixed at step 1 or
-                                by the RST that aborts or refuses */
+    uint8_t  initiator;      /* enum teardown_side, fixed at step 1 or by
+                                an RST that ends the stream before it */
     uint8_t  pattern;        /* enum teardown_pattern, once known */
     bool     seen_any;       /* a segment of this stream was seen */
-    bool     established;    /* past the handshake: data or SYN+ACK seen */
+    bool     synack_seen;
+    bool     established;    /* past the handshake, or begun before the
+                                capture: no handshake seen */
     bool     simultaneous;
     bool     initiator_by_port;
-    bool     ended;          /* an RST ended it: annotate nothing more */
+    bool     ended;          /* an RST ended it: annotate nothing more
+                                until a new connection starts over */
 };
 
 void teardown_stream_init(struct teardown_stream *stream);
+
+/* True when a segment with these TEARDOWN_TH_* flags starts a new connection
+ * in place of this one: a SYN without ACK once this one has ended (its
+ * teardown completed, or an RST ended it).  The caller then feeds it, and the
+ * rest of the connection, to a freshly initialised stream, and keeps this one
+ * for what was said about its own segments. */
+bool teardown_stream_starts_over(const struct teardown_stream *stream, uint16_t flags);
 
 /* Feed one segment.  Fills *out and returns true when the segment is
  * annotated (a step, a retransmitted FIN, half-close data, a failed check or

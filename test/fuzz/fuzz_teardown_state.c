@@ -36,7 +36,8 @@ struct model {
     uint32_t next_seq[2];     /* what each endpoint sent up to, for the decoder */
     uint16_t port[2];
     bool     seen_any;
-    bool     established;     /* a SYN+ACK, or any segment but SYN and RST */
+    bool     established;     /* a segment but SYN or RST from the opener, or
+                                 after a SYN+ACK, or with no handshake seen */
     bool     ended;           /* an RST ended it */
     uint8_t  syn_sender;
     uint8_t  synack_receiver;
@@ -48,6 +49,7 @@ struct model {
     uint32_t fin_seq[2];
     uint32_t fin_frame[2];
     uint8_t  fin_step[2];
+    bool     beyond_said[2];  /* an ACK beyond this endpoint's FIN was reported */
     uint32_t step_frame[5];   /* first frame of each step */
     int64_t  step1_time_ns;
 };
@@ -60,7 +62,7 @@ struct stream_pair {
 /* What was said about an annotated segment when it was fed, to be said
  * again from its verdict once the whole input has been fed. */
 struct said {
-    const struct stream_pair *pair;
+    const struct teardown_stream *stream;
     struct teardown_verdict verdict;
     uint32_t frame;
     int64_t time_ns;
@@ -69,6 +71,10 @@ struct said {
 
 static struct said said[MAX_RECORDS];
 static size_t said_count;
+
+/* Connections that a new one started over from, kept for their verdicts. */
+static struct teardown_stream ended_streams[MAX_RECORDS];
+static size_t ended_count;
 
 /* The malloc hook runs in whichever thread allocates, and libFuzzer's own
  * threads (the RSS monitor, for one) allocate at any time: only this
@@ -199,6 +205,7 @@ check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
 {
     uint32_t frame = s->frame;
     bool completed = m->pattern != TEARDOWN_PATTERN_NONE;
+    uint8_t pattern;
 
     m->ended = true;
     if (m->active != NONE) {
@@ -210,14 +217,18 @@ check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
         require(a->initiator == m->initiator);
         require(a->verdict.checks == TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
     } else {
-        bool refused = !m->established && m->syn_sender != NONE && s->endpoint != m->syn_sender;
+        bool attempt = !m->established && m->synack_receiver == NONE && m->syn_sender != NONE;
         bool by_port;
         uint8_t client = client_of(m, &by_port);
 
-        require(annotated == (refused || m->established));
-        if (!annotated)
-            return;
-        require(a->verdict.pattern == (refused ? TEARDOWN_PATTERN_REFUSED : TEARDOWN_PATTERN_ABORT));
+        if (!attempt)
+            pattern = TEARDOWN_PATTERN_ABORT;
+        else if (s->endpoint == m->syn_sender)
+            pattern = TEARDOWN_PATTERN_ABANDONED;
+        else
+            pattern = TEARDOWN_PATTERN_REFUSED;
+        require(annotated);
+        require(a->verdict.pattern == pattern);
         require(a->verdict.role == TEARDOWN_ROLE_ACTIVE);
         require(a->initiator == side_of(client, s->endpoint));
         require(a->initiator_by_port == by_port);
@@ -272,8 +283,10 @@ check_segment(struct model *m, const struct teardown_segment *s, bool annotated,
         seq_distance(s->ack, m->fin_seq[peer] + 1) < 0)
         checks |= TEARDOWN_CHECK_ACK_REGRESSED;
     if (ack && m->fin_frame[peer] != NO_FRAME) {
-        if (seq_distance(s->ack, m->fin_seq[peer] + 1) > 0)
+        if (seq_distance(s->ack, m->fin_seq[peer] + 1) > 0 && !m->beyond_said[peer]) {
+            m->beyond_said[peer] = true;
             checks |= TEARDOWN_CHECK_ACK_BEYOND_FIN;
+        }
         acked_step = m->fin_step[peer] == 1 ? 2 : 4;
         if (m->step_frame[acked_step] == NO_FRAME && covers(s->flags, s->ack, m->fin_seq[peer])) {
             m->step_frame[acked_step] = frame;
@@ -353,6 +366,46 @@ check_order(const struct model *m, const struct teardown_annotation *a, bool ann
 }
 
 static void
+model_init(struct model *m, uint32_t next_seq0, uint32_t next_seq1, uint16_t port0, uint16_t port1)
+{
+    memset(m, 0, sizeof *m);
+    m->syn_sender = m->synack_receiver = m->active = NONE;
+    m->next_seq[0] = next_seq0;
+    m->next_seq[1] = next_seq1;
+    m->port[0] = port0;
+    m->port[1] = port1;
+}
+
+/* A SYN without ACK after the end starts the connection over: the old one
+ * is kept for what was said about it, the new one starts from nothing. */
+static void
+start_over(struct stream_pair *pair)
+{
+    struct model *m = &pair->model;
+    struct teardown_stream *kept = &ended_streams[ended_count++];
+
+    *kept = pair->stream;
+    for (size_t i = 0; i < said_count; i++) {
+        if (said[i].stream == &pair->stream)
+            said[i].stream = kept;
+    }
+    teardown_stream_init(&pair->stream);
+    model_init(m, m->next_seq[0], m->next_seq[1], m->port[0], m->port[1]);
+}
+
+/* RFC 9293 §3.5, as the capture shows it: the handshake is over once the
+ * opener sends anything but a SYN, or after a SYN+ACK; a connection whose
+ * handshake is not in the capture began before it. */
+static void
+note_established(struct model *m, uint8_t sender)
+{
+    uint8_t opener = m->syn_sender != NONE ? m->syn_sender : m->synack_receiver;
+
+    if (opener == NONE || sender == opener || m->synack_receiver != NONE)
+        m->established = true;
+}
+
+static void
 feed(struct stream_pair *pair, const struct teardown_segment *s)
 {
     struct model *m = &pair->model;
@@ -361,6 +414,14 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
     uint32_t frame = s->frame;
     bool annotated;
 
+    bool starts_over = (s->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
+                       m->pattern != TEARDOWN_PATTERN_NONE;
+
+    require(teardown_stream_starts_over(&pair->stream, s->flags) == starts_over);
+    if (starts_over && ended_count < MAX_RECORDS)
+        start_over(pair);
+    else if (starts_over)
+        return;
     in_state_machine = true;
     annotated = teardown_stream_update(&pair->stream, s, &verdict);
     if (annotated)
@@ -369,7 +430,7 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
     if (annotated && said_count < MAX_RECORDS) {
         struct said *r = &said[said_count++];
 
-        r->pair = pair;
+        r->stream = &pair->stream;
         memcpy(&r->verdict, &verdict, sizeof verdict);
         r->frame = frame;
         r->time_ns = s->time_ns;
@@ -380,18 +441,17 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
         require(!annotated);
     } else if (s->flags & TEARDOWN_TH_SYN) {
         require(!annotated);
-        if (!(s->flags & TEARDOWN_TH_RST)) {
+        /* SYNs name the client until a teardown has begun. */
+        if (!(s->flags & TEARDOWN_TH_RST) && m->active == NONE) {
             if (!(s->flags & TEARDOWN_TH_ACK) && m->syn_sender == NONE)
                 m->syn_sender = s->endpoint;
-            if (s->flags & TEARDOWN_TH_ACK) {
+            if (s->flags & TEARDOWN_TH_ACK)
                 m->synack_receiver = s->endpoint ^ 1;
-                m->established = true;
-            }
         }
     } else if (s->flags & TEARDOWN_TH_RST) {
         check_reset(m, s, annotated, &a);
     } else {
-        m->established = true;
+        note_established(m, s->endpoint);
         check_segment(m, s, annotated, &a);
         check_order(m, &a, annotated, frame, m->step_frame);
     }
@@ -408,7 +468,7 @@ check_said_again(void)
         struct teardown_annotation again, before;
         uint32_t frame = r->frame;
 
-        teardown_verdict_expand(&r->pair->stream, &r->verdict, frame, r->time_ns, &again);
+        teardown_verdict_expand(r->stream, &r->verdict, frame, r->time_ns, &again);
         if (r->annotation.ack_frame != 0)
             require(again.ack_frame == r->annotation.ack_frame);
         else
@@ -430,18 +490,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     seed = read32(data);
     for (unsigned i = 0; i < STREAMS; i++) {
-        struct model *m = &pairs[i].model;
-
         teardown_stream_init(&pairs[i].stream);
-        memset(m, 0, sizeof *m);
-        m->syn_sender = m->synack_receiver = m->active = NONE;
-        m->next_seq[0] = seed * (2 * i + 1) * 2654435761u;
-        m->next_seq[1] = seed * (2 * i + 2) * 2654435761u;
-        m->port[0] = (seed >> i) & 1 ? 22 : (uint16_t)(40000 + i);
-        m->port[1] = (seed >> (i + 8)) & 1 ? 443 : (uint16_t)(50000 + i);
+        model_init(&pairs[i].model, seed * (2 * i + 1) * 2654435761u, seed * (2 * i + 2) * 2654435761u,
+                   (seed >> i) & 1 ? 22 : (uint16_t)(40000 + i),
+                   (seed >> (i + 8)) & 1 ? 443 : (uint16_t)(50000 + i));
     }
     allocations = 0;
     said_count = 0;
+    ended_count = 0;
     for (size_t at = HEADER_SIZE; at + RECORD_SIZE <= size; at += RECORD_SIZE) {
         struct teardown_segment segment;
         struct stream_pair *pair = decode_segment(pairs, data + at, ++frame, &clock_ns, &segment);

@@ -391,9 +391,15 @@ test_ack_beyond_fin(void)
                 TEARDOWN_CHECK_ACK_BEYOND_FIN);
     g_assert_cmpuint(t.said.peer_fin_seq, ==, 1101);
     g_assert_cmpuint(t.said.verdict.ack, ==, 1105);
-    g_assert_true(seg(&t, SERVER, "A", 5201, 1103, 0));
-    assert_said(&t, 0, TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, TEARDOWN_CHECK_ACK_BEYOND_FIN);
-    g_assert_false(seg(&t, SERVER, "A", 5201, 1102, 0));
+    /* Beyond the same FIN again: the same news, said once. */
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1103, 0));
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1105, 0));
+    /* The other FIN is judged on its own. */
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1105, 0));
+    assert_said(&t, STEP(3), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5210, 0));
+    assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_FOUR_WAY,
+                TEARDOWN_CHECK_ACK_BEYOND_FIN);
 }
 
 static void
@@ -537,16 +543,6 @@ test_refused(void)
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
 }
 
-/* An RST with nothing before it tells nothing: it is left alone. */
-static void
-test_lone_rst_is_not_annotated(void)
-{
-    struct trace t;
-
-    trace_init(&t, 40000, 22);
-    g_assert_false(seg(&t, CLIENT, "R", 1000, 0, 0));
-}
-
 /* Mid-connection captures: the port below 1024 marks the server, and every
  * annotated frame says the roles were inferred. */
 static void
@@ -643,6 +639,135 @@ test_reset_in_last_ack(void)
     g_assert_true(seg(&t, CLIENT, "RA", 1102, 5202, 0));
     assert_reset_from(&t, LAST_ACK, TIME_WAIT, TEARDOWN_ROLE_PASSIVE);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+}
+
+#define SYN_RECEIVED TEARDOWN_STATE_SYN_RECEIVED
+
+/* The SYN's sender resets its own attempt before any SYN+ACK. */
+static void
+test_abandoned(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_true(seg(&t, CLIENT, "R", 1001, 0, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABANDONED, 0);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, SYN_SENT);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, CLOSED);
+    assert_states(&t, CLOSED, CLOSED);
+}
+
+/* RFC 9293 §3.10.7.3: the client rejects an ACK that belongs to an older
+ * connection with an RST at that ACK's number, then tries again. */
+static void
+test_stale_ack_then_retry(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_false(seg(&t, SERVER, "A", 5000, 777, 0));
+    g_assert_true(seg(&t, CLIENT, "R", 777, 0, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABANDONED, 0);
+    g_assert_true(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));
+    g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
+    g_assert_true(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_SYN));
+}
+
+/* Once the SYN's sender sent anything but SYNs, the handshake happened (its
+ * SYN+ACK missed the capture): an RST is an abort, not a refusal. */
+static void
+test_refused_only_before_the_handshake(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_true(seg(&t, SERVER, "RA", 0, 1001, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_REFUSED, 0);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, SYN_SENT);
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_false(seg(&t, CLIENT, "A", 1001, 5001, 10));
+    g_assert_true(seg(&t, SERVER, "RA", 5001, 1011, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABORT, 0);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, ESTABLISHED);
+
+    /* After a SYN+ACK: the SYN's receiver is SYN-RECEIVED until the ACK. */
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_false(seg(&t, SERVER, "SA", 5000, 1001, 0));
+    g_assert_true(seg(&t, CLIENT, "R", 1001, 0, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABORT, 0);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, ESTABLISHED);
+    g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, SYN_RECEIVED);
+}
+
+/* The only segment of its stream: the connection began before the capture. */
+static void
+test_lone_rst_is_abort(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 80);
+    g_assert_true(seg(&t, SERVER, "R", 5000, 0, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABORT, 0);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_true(t.said.initiator_by_port);
+    g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, ESTABLISHED);
+
+    trace_init(&t, 40000, 50000);
+    g_assert_true(seg(&t, SERVER, "R", 5000, 0, 0));
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_UNKNOWN);
+}
+
+/* SYN+FIN and SYN+RST are no steps and end nothing; a SYN+ACK whose ACK
+ * covers a FIN is no step 2: its ACK is for the SYN. */
+static void
+test_syn_is_never_a_step(void)
+{
+    struct trace t;
+
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "SF", 1000, 0, 0));
+    g_assert_false(seg(&t, SERVER, "SR", 5000, 1001, 0));
+    g_assert_false(seg(&t, SERVER, "SA", 5000, 1002, 0));
+    g_assert_false(t.stream.ended);
+    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_NONE);
+
+    trace_init(&t, 40000, 22);
+    g_assert_true(seg(&t, CLIENT, "FA", 1000, 5000, 0));
+    g_assert_false(seg(&t, SERVER, "SA", 5000, 1001, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5001, 1001, 0));
+    assert_said(&t, STEP(2), TEARDOWN_ROLE_PASSIVE, TEARDOWN_PATTERN_NONE, 0);
+}
+
+/* A SYN starts a new connection only once this one has ended: before, a
+ * retransmitted SYN changes nothing, not even the client. */
+static void
+test_starts_over_only_after_the_end(void)
+{
+    struct trace t;
+    struct teardown_stream before;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
+    before = t.stream;
+    g_assert_false(seg(&t, SERVER, "S", 9000, 0, 0));
+    g_assert_cmpmem(&before, sizeof before, &t.stream, sizeof t.stream);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));
+    g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_THREE_WAY);
+    g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_true(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
 }
 
 static void
@@ -751,7 +876,12 @@ main(int argc, char **argv)
     g_test_add_func("/teardown/rst-after-completion", test_rst_after_completion_is_not_annotated);
     g_test_add_func("/teardown/abort", test_abort);
     g_test_add_func("/teardown/refused", test_refused);
-    g_test_add_func("/teardown/lone-rst", test_lone_rst_is_not_annotated);
+    g_test_add_func("/teardown/abandoned", test_abandoned);
+    g_test_add_func("/teardown/stale-ack-then-retry", test_stale_ack_then_retry);
+    g_test_add_func("/teardown/refused-only-before-the-handshake", test_refused_only_before_the_handshake);
+    g_test_add_func("/teardown/lone-rst-is-abort", test_lone_rst_is_abort);
+    g_test_add_func("/teardown/syn-is-never-a-step", test_syn_is_never_a_step);
+    g_test_add_func("/teardown/starts-over-only-after-the-end", test_starts_over_only_after_the_end);
     g_test_add_func("/teardown/initiator-by-port-boundary", test_initiator_by_port_boundary);
     g_test_add_func("/teardown/initiator-by-port", test_initiator_by_port);
     g_test_add_func("/teardown/client-from-syn-ack", test_client_from_syn_ack);
