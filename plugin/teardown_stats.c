@@ -1,38 +1,62 @@
 /* teardown_stats.c: the "TCP Teardown" statistics tree (Statistics menu,
- * tshark -z teardown,tree), counted from the post-dissector's own tap.
+ * tshark -z teardown,tree[,FILTER]), counted from the post-dissector's own tap.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Outcomes that are known only at the end of a capture (a teardown left
- * unfinished, a stream never closed) are counted as gauges: a stream moves
- * from one node to another as its frames go by, so whatever has been read
- * so far is counted correctly, on one pass or two.
+ * Every count is what the frames passing the tree's filter carry, and the
+ * tap hands over the same frames with the same annotations in one pass and
+ * in two, so both count alike.  An outcome is counted on the frame that
+ * decides it: the one completing the teardown or the RST ending the
+ * connection.  What only the end can tell (a teardown never finished, a
+ * connection never closed) is where each connection's latest counted frame
+ * left it: the tree remembers, per connection, the node it counts it under
+ * and moves it from there, so no count can drop below zero, whichever frames
+ * the filter hides.
+ *
+ * Children are listed in their natural order in tshark and in the GUI alike:
+ * both sort siblings with stats_tree_sort_compare(), and the tree asks for
+ * name order, so ordered lists prefix their names with "a. ", "b. "...
  */
 #include "teardown_compat.h"
 
+#include <stdio.h>
+
+#include <epan/address.h>
 #include <epan/stats_tree.h>
+#include <epan/to_str.h>
 
 #include "packet-teardown.h"
 
 static const char node_outcome[] = "Streams by outcome";
-static const char node_open[] = "open (no teardown seen)";
-static const char node_incomplete[] = "incomplete (teardown not finished)";
+static const char node_incomplete[] = "incomplete (not finished in the frames counted)";
+static const char node_open[] = "open (no teardown in the frames counted)";
+static const char node_half_closed[] = "half-closed (FIN acknowledged, no FIN back)";
 static const char node_initiator[] = "Closes by initiator";
-static const char node_half_closed[] = "Half-closed (FIN acknowledged, no FIN back)";
 static const char node_rst_sender[] = "Stream-ending RSTs by sender";
 static const char node_checks[] = "Expert checks";
-static const char node_duration[] = "Teardown duration (first FIN to completion)";
 
-static const enum teardown_pattern ended_patterns[] = {
-    TEARDOWN_PATTERN_FOUR_WAY, TEARDOWN_PATTERN_THREE_WAY, TEARDOWN_PATTERN_SIMULTANEOUS,
-    TEARDOWN_PATTERN_RESET, TEARDOWN_PATTERN_ABORT, TEARDOWN_PATTERN_REFUSED,
-};
+/* Outcomes in the order of enum teardown_pattern (the README's), then the
+ * two that only the end of the capture tells. */
+#define OUTCOME_INCOMPLETE (TEARDOWN_PATTERN_INCOMPLETE - 1)
+#define OUTCOME_OPEN TEARDOWN_PATTERN_INCOMPLETE
+#define OUTCOME_COUNT (OUTCOME_OPEN + 1)
+#define OUTCOME_NONE UINT8_MAX
 
-/* Upper bounds of the duration buckets, in nanoseconds. */
-static const struct {
+/* A list of buckets for a time, shortest first.  Times below zero come from
+ * a capture whose clock went backwards and fit no bucket: they get one of
+ * their own, listed last. */
+struct bucket {
     int64_t below_ns;
     const char *name;
-} duration_buckets[] = {
+};
+
+struct bucket_list {
+    const char *title;
+    const struct bucket *buckets;
+    size_t count;
+};
+
+static const struct bucket duration_buckets[] = {
     { INT64_C(1000000),     "< 1 ms" },
     { INT64_C(10000000),    "1-10 ms" },
     { INT64_C(100000000),   "10-100 ms" },
@@ -41,34 +65,134 @@ static const struct {
     { INT64_MAX,            ">= 10 s" },
 };
 
-static int outcome_id, initiator_id, half_closed_id, rst_sender_id, checks_id, duration_id;
+static const struct bucket_list duration_list = {
+    "Teardown duration (first FIN to completion)", duration_buckets, G_N_ELEMENTS(duration_buckets),
+};
+
+static const char bucket_backwards[] = "clock went backwards";
+
+/* The node a connection is counted under, and whether it is counted as
+ * half-closed.  Addresses and ports name a connection until they are used
+ * again: a frame that opens a connection, or a teardown begun by another
+ * step-1 frame, starts a new one. */
+struct connection {
+    uint32_t step1_frame;  /* of its teardown, once a counted frame named it */
+    uint8_t outcome;
+    bool half_closed;
+};
+
+/* What one tree (one tshark -z, one dialog) keeps: its node ids, and its
+ * connections by addresses and ports. */
+struct tree_state {
+    int outcome_id, incomplete_id, initiator_id, rst_sender_id, checks_id, duration_id;
+    GHashTable *connections;
+};
+
+/* struct tree_state by stats_tree: several trees can count at once. */
+static GHashTable *tree_states;
+
+/* The name of item index of an ordered list, "c. name": name order is the
+ * list's order for up to 26 items. */
+#define ORDERED_NAME_SIZE 80
+static const char *
+ordered_name(char name[ORDERED_NAME_SIZE], size_t index, const char *item)
+{
+    snprintf(name, ORDERED_NAME_SIZE, "%c. %s", (char)('a' + index), item);
+    return name;
+}
+
+static int
+create_ordered_child(stats_tree *st, int parent_id, size_t index, const char *item)
+{
+    char name[ORDERED_NAME_SIZE];
+
+    return stats_tree_create_node(st, ordered_name(name, index, item), parent_id, STAT_DT_INT, FALSE);
+}
+
+static const char *
+outcome_item(uint8_t outcome)
+{
+    switch (outcome) {
+    case OUTCOME_INCOMPLETE: return node_incomplete;
+    case OUTCOME_OPEN:       return node_open;
+    default:                 return teardown_pattern_name((enum teardown_pattern)(outcome + 1));
+    }
+}
+
+static int
+create_bucket_list(stats_tree *st, const struct bucket_list *list)
+{
+    int id = stats_tree_create_node(st, list->title, 0, STAT_DT_INT, TRUE);
+
+    for (size_t i = 0; i < list->count; i++)
+        create_ordered_child(st, id, i, list->buckets[i].name);
+    create_ordered_child(st, id, list->count, bucket_backwards);
+    return id;
+}
+
+static void
+tick_bucket(stats_tree *st, const struct bucket_list *list, int list_id, int64_t ns)
+{
+    char name[ORDERED_NAME_SIZE];
+    size_t i = 0;
+
+    if (ns >= 0) {
+        while (i + 1 < list->count && ns >= list->buckets[i].below_ns)
+            i++;
+    } else {
+        i = list->count;
+    }
+    tick_stat_node(st, list->title, 0, TRUE);
+    tick_stat_node(st, ordered_name(name, i, i < list->count ? list->buckets[i].name : bucket_backwards),
+                   list_id, FALSE);
+}
+
+static void
+teardown_stats_cleanup(stats_tree *st)
+{
+    struct tree_state *state = tree_states != NULL ? g_hash_table_lookup(tree_states, st) : NULL;
+
+    if (state == NULL)
+        return;
+    g_hash_table_remove(tree_states, st);
+    g_hash_table_destroy(state->connections);
+    g_free(state);
+}
 
 static void
 teardown_stats_init(stats_tree *st)
 {
-    outcome_id = stats_tree_create_node(st, node_outcome, 0, STAT_DT_INT, TRUE);
-    for (size_t i = 0; i < G_N_ELEMENTS(ended_patterns); i++)
-        stats_tree_create_node(st, teardown_pattern_name(ended_patterns[i]), outcome_id, STAT_DT_INT, FALSE);
-    stats_tree_create_node(st, node_incomplete, outcome_id, STAT_DT_INT, FALSE);
-    stats_tree_create_node(st, node_open, outcome_id, STAT_DT_INT, FALSE);
+    struct tree_state *state = g_new0(struct tree_state, 1);
 
-    initiator_id = stats_tree_create_node(st, node_initiator, 0, STAT_DT_INT, TRUE);
-    rst_sender_id = stats_tree_create_node(st, node_rst_sender, 0, STAT_DT_INT, TRUE);
+    state->outcome_id = stats_tree_create_node(st, node_outcome, 0, STAT_DT_INT, TRUE);
+    stat_node_set_flags(st, node_outcome, 0, FALSE, ST_FLG_SORT_TOP);
+    for (uint8_t outcome = 0; outcome < OUTCOME_COUNT; outcome++) {
+        int id = create_ordered_child(st, state->outcome_id, outcome, outcome_item(outcome));
+
+        if (outcome == OUTCOME_INCOMPLETE)
+            state->incomplete_id = id;
+    }
+    stats_tree_create_node(st, node_half_closed, state->incomplete_id, STAT_DT_INT, FALSE);
+
+    state->initiator_id = stats_tree_create_node(st, node_initiator, 0, STAT_DT_INT, TRUE);
+    state->rst_sender_id = stats_tree_create_node(st, node_rst_sender, 0, STAT_DT_INT, TRUE);
     for (enum teardown_side side = TEARDOWN_SIDE_UNKNOWN; side <= TEARDOWN_SIDE_SERVER; side++) {
-        stats_tree_create_node(st, teardown_side_name(side), initiator_id, STAT_DT_INT, FALSE);
-        stats_tree_create_node(st, teardown_side_name(side), rst_sender_id, STAT_DT_INT, FALSE);
+        stats_tree_create_node(st, teardown_side_name(side), state->initiator_id, STAT_DT_INT, FALSE);
+        stats_tree_create_node(st, teardown_side_name(side), state->rst_sender_id, STAT_DT_INT, FALSE);
     }
 
-    half_closed_id = stats_tree_create_node(st, node_half_closed, 0, STAT_DT_INT, FALSE);
-
-    checks_id = stats_tree_create_node(st, node_checks, 0, STAT_DT_INT, TRUE);
+    state->checks_id = stats_tree_create_node(st, node_checks, 0, STAT_DT_INT, TRUE);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++)
-        stats_tree_create_node(st, teardown_check_name((enum teardown_check_index)check), checks_id,
+        stats_tree_create_node(st, teardown_check_name((enum teardown_check_index)check), state->checks_id,
                                STAT_DT_INT, FALSE);
 
-    duration_id = stats_tree_create_node(st, node_duration, 0, STAT_DT_INT, TRUE);
-    for (size_t i = 0; i < G_N_ELEMENTS(duration_buckets); i++)
-        stats_tree_create_node(st, duration_buckets[i].name, duration_id, STAT_DT_INT, FALSE);
+    state->duration_id = create_bucket_list(st, &duration_list);
+
+    state->connections = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    if (tree_states == NULL)
+        tree_states = g_hash_table_new(g_direct_hash, g_direct_equal);
+    teardown_stats_cleanup(st);
+    g_hash_table_insert(tree_states, st, state);
 }
 
 /* Counts one item under a parent that totals its children. */
@@ -79,13 +203,26 @@ tick_child(stats_tree *st, const char *parent, int parent_id, const char *child)
     tick_stat_node(st, child, parent_id, FALSE);
 }
 
-/* Moves one stream from the node it was counted under to another. */
-static void
-move_stream(stats_tree *st, const char *from, const char *to)
+/* The connection's addresses and ports, the same both ways: the tap runs
+ * where the plugin read its TCP header, so pinfo holds that header's. */
+static char *
+connection_key(packet_info *pinfo)
 {
-    if (from != NULL)
-        increase_stat_node(st, from, outcome_id, FALSE, -1);
-    tick_stat_node(st, to, outcome_id, FALSE);
+    const address *a = &pinfo->src, *b = &pinfo->dst;
+    uint32_t port_a = pinfo->srcport, port_b = pinfo->destport;
+    int order = cmp_address(a, b);
+
+    if (order > 0 || (order == 0 && port_a > port_b)) {
+        const address *swap = a;
+        uint32_t swap_port = port_a;
+
+        a = b;
+        b = swap;
+        port_a = port_b;
+        port_b = swap_port;
+    }
+    return g_strdup_printf("%s %u %s %u", address_to_str(pinfo->pool, a), port_a,
+                           address_to_str(pinfo->pool, b), port_b);
 }
 
 /* FIN acknowledged, no FIN back: one end in FIN-WAIT-2, the other in CLOSE-WAIT. */
@@ -96,55 +233,103 @@ half_closed(const uint8_t states[2])
            (states[0] == TEARDOWN_STATE_CLOSE_WAIT && states[1] == TEARDOWN_STATE_FIN_WAIT_2);
 }
 
+static bool
+graceful(enum teardown_pattern pattern)
+{
+    return pattern == TEARDOWN_PATTERN_FOUR_WAY || pattern == TEARDOWN_PATTERN_THREE_WAY ||
+           pattern == TEARDOWN_PATTERN_SIMULTANEOUS;
+}
+
+/* Moves a connection to another outcome node, and in or out of half-closed. */
 static void
-count_outcome(stats_tree *st, const struct teardown_annotation *a)
+move_connection(stats_tree *st, const struct tree_state *state, struct connection *c, uint8_t outcome,
+                bool now_half_closed)
+{
+    char name[ORDERED_NAME_SIZE];
+
+    if (c->half_closed != now_half_closed)
+        increase_stat_node(st, node_half_closed, state->incomplete_id, FALSE, now_half_closed ? 1 : -1);
+    c->half_closed = now_half_closed;
+    if (c->outcome == outcome)
+        return;
+    if (c->outcome != OUTCOME_NONE)
+        increase_stat_node(st, ordered_name(name, c->outcome, outcome_item(c->outcome)), state->outcome_id,
+                           FALSE, -1);
+    tick_stat_node(st, ordered_name(name, outcome, outcome_item(outcome)), state->outcome_id, FALSE);
+    c->outcome = outcome;
+}
+
+/* Where the frame leaves its connection.  A connection first met in the
+ * middle of its teardown (the filter hid the rest) is counted from there. */
+static void
+count_connection(stats_tree *st, const struct tree_state *state, packet_info *pinfo,
+                 const struct teardown_tap_info *info)
+{
+    const struct teardown_annotation *a = info->annotation;
+    char *key = connection_key(pinfo);
+    struct connection *c = g_hash_table_lookup(state->connections, key);
+    uint8_t outcome;
+
+    if (c == NULL || info->stream_opened ||
+        (a != NULL && a->step1_frame != 0 && c->step1_frame != 0 && a->step1_frame != c->step1_frame)) {
+        c = g_new0(struct connection, 1);
+        c->outcome = OUTCOME_NONE;
+        g_hash_table_replace(state->connections, key, c);
+        tick_stat_node(st, node_outcome, 0, TRUE);
+    } else {
+        g_free(key);
+    }
+    if (a != NULL && a->step1_frame != 0)
+        c->step1_frame = a->step1_frame;
+    if (a == NULL)
+        outcome = c->outcome == OUTCOME_NONE ? OUTCOME_OPEN : c->outcome;
+    else if (a->verdict.pattern != TEARDOWN_PATTERN_NONE)
+        outcome = c->outcome < OUTCOME_INCOMPLETE ? c->outcome : (uint8_t)(a->verdict.pattern - 1);
+    else
+        outcome = c->outcome < OUTCOME_INCOMPLETE ? c->outcome : OUTCOME_INCOMPLETE;
+    move_connection(st, state, c, outcome,
+                    outcome == OUTCOME_INCOMPLETE &&
+                        (a != NULL ? half_closed(a->verdict.state_after) : c->half_closed));
+}
+
+/* What the frame itself shows: who closed, who reset, how long it took. */
+static void
+count_frame(stats_tree *st, const struct tree_state *state, const struct teardown_annotation *a)
 {
     enum teardown_pattern pattern = (enum teardown_pattern)a->verdict.pattern;
     bool begins = (a->verdict.steps & TEARDOWN_STEP(1)) && !a->verdict.retransmission;
+    const char *initiator = teardown_side_name((enum teardown_side)a->initiator);
 
-    if (begins) {
-        move_stream(st, node_open, node_incomplete);
-        tick_child(st, node_initiator, initiator_id, teardown_side_name((enum teardown_side)a->initiator));
-    }
+    if (begins)
+        tick_child(st, node_initiator, state->initiator_id, initiator);
     if (pattern == TEARDOWN_PATTERN_NONE)
         return;
-    if (pattern == TEARDOWN_PATTERN_ABORT || pattern == TEARDOWN_PATTERN_REFUSED) {
-        move_stream(st, node_open, teardown_pattern_name(pattern));
-        tick_child(st, node_initiator, initiator_id, teardown_side_name((enum teardown_side)a->initiator));
-    } else {
-        move_stream(st, node_incomplete, teardown_pattern_name(pattern));
+    if (graceful(pattern)) {
+        tick_bucket(st, &duration_list, state->duration_id, a->duration_ns);
+        return;
     }
-    if (pattern == TEARDOWN_PATTERN_RESET || pattern == TEARDOWN_PATTERN_ABORT ||
-        pattern == TEARDOWN_PATTERN_REFUSED) {
-        tick_child(st, node_rst_sender, rst_sender_id, teardown_side_name((enum teardown_side)a->verdict.sender_side));
-    } else {
-        for (size_t i = 0; i < G_N_ELEMENTS(duration_buckets); i++) {
-            if (a->duration_ns < duration_buckets[i].below_ns) {
-                tick_child(st, node_duration, duration_id, duration_buckets[i].name);
-                break;
-            }
-        }
-    }
+    /* An RST before any FIN is the close itself. */
+    if (a->step1_frame == 0)
+        tick_child(st, node_initiator, state->initiator_id, initiator);
+    tick_child(st, node_rst_sender, state->rst_sender_id,
+               teardown_side_name((enum teardown_side)a->verdict.sender_side));
 }
 
 static tap_packet_status
-teardown_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+teardown_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
                       const void *data, tap_flags_t flags _U_)
 {
     const struct teardown_tap_info *info = (const struct teardown_tap_info *)data;
+    const struct tree_state *state = g_hash_table_lookup(tree_states, st);
     const struct teardown_annotation *a = info->annotation;
 
-    if (info->stream_opened)
-        tick_child(st, node_outcome, outcome_id, node_open);
+    count_connection(st, state, pinfo, info);
     if (a == NULL)
         return TAP_PACKET_REDRAW;
-
-    count_outcome(st, a);
-    increase_stat_node(st, node_half_closed, 0, FALSE,
-                       (int)half_closed(a->verdict.state_after) - (int)half_closed(a->verdict.state_before));
+    count_frame(st, state, a);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
         if (a->verdict.checks & (1u << check))
-            tick_child(st, node_checks, checks_id, teardown_check_name((enum teardown_check_index)check));
+            tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));
     }
     return TAP_PACKET_REDRAW;
 }
@@ -152,8 +337,8 @@ teardown_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *ed
 static void
 register_tap_listener_teardown(void)
 {
-    stats_tree_register_plugin("teardown", "teardown", "TCP Teardown", 0,
-                               teardown_stats_packet, teardown_stats_init, NULL);
+    stats_tree_register_plugin("teardown", "teardown", "TCP Teardown", ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT,
+                               teardown_stats_packet, teardown_stats_init, teardown_stats_cleanup);
 }
 
 void
