@@ -68,16 +68,23 @@ tree_view() {
         inside                          { print }'
 }
 
-# stats_view TSHARK_TEARDOWN CAPTURE PASSES
-#     the non-zero counts of tshark -z teardown,tree as "node<TAB>count"
-#     lines, a child as "parent / child"; children sorted by name (tshark
-#     orders them by count).
+# stats_view TSHARK_TEARDOWN CAPTURE PASSES [FILTER]
+#     the non-zero counts of tshark -z teardown,tree[,FILTER] as
+#     "node<TAB>count" lines, a child as "parent / child", a grandchild as
+#     "parent / child / grandchild", in the order tshark prints them: the
+#     tree's own order is part of what is tested.
 stats_view() {
-    local tshark_teardown=$1 capture=$2 passes=$3
-    "$tshark_teardown" -r "$capture" $(pass_options "$passes") -q -z teardown,tree |
-    sed -nE 's/^( ?)([^ ].*[^ ]) {2,}(-?[0-9]+) .*/\1\2\t\3/p' |
+    local tshark_teardown=$1 capture=$2 passes=$3 filter=${4:-}
+    "$tshark_teardown" -r "$capture" $(pass_options "$passes") -q -z "teardown,tree${filter:+,$filter}" |
+    sed -nE 's/^( *)([^ ].*[^ ]) {2,}(-?[0-9]+) .*/\1\2\t\3/p' |
     awk -F '\t' -v OFS='\t' '
-        /^ / { print n, 1, parent " / " substr($1, 2), $2; next }
-        { parent = $1; print ++n, 0, parent, $2 }' |
-    LC_ALL=C sort -t "$(printf '\t')" -k1,1n -k2,2n -k3,3 | cut -f3- | awk -F '\t' '$2 != 0'
+        {
+            depth = match($1, /[^ ]/) - 1
+            path[depth] = substr($1, depth + 1)
+            name = path[0]
+            for (i = 1; i <= depth; i++)
+                name = name " / " path[i]
+            if ($2 != 0)
+                print name, $2
+        }'
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# stats-filters.sh: the statistics tree with a display filter
+# (tshark -z teardown,tree,FILTER, the GUI dialog's filter box) counts what
+# the frames passing the filter carry, never below zero, the same in one
+# pass and in two; each case below is compared with its golden file
+# test/golden/NAME.out, whose leading '#' lines say why the counts are right.
+# Usage: stats-filters.sh TSHARK_TEARDOWN
+#   With TEARDOWN_UPDATE_GOLDEN=1 the golden files are rewritten instead.
+set -euo pipefail
+tshark_teardown=$1
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+. "$here/views.sh"
+
+# name                            capture                                 filter
+cases=(
+    "stats-mix-stream1-stats        fixtures/crafted/stats-mix.pcap         tcp.stream==1"
+    "stats-mix-teardown-stats       fixtures/crafted/stats-mix.pcap         teardown"
+    "stats-mix-step1-stats          fixtures/crafted/stats-mix.pcap         teardown.step==1"
+    "stats-mix-step2-stats          fixtures/crafted/stats-mix.pcap         teardown.step==2"
+    "stats-mix-late-stats           fixtures/crafted/stats-mix.pcap         frame.number>=12"
+    "stats-mix-none-stats           fixtures/crafted/stats-mix.pcap         frame.number==0"
+    "real-port-reuse-step1-stats    fixtures/real/port-reuse.pcapng         teardown.step==1"
+)
+
+failed=0
+for line in "${cases[@]}"; do
+    read -r name capture filter <<<"$line"
+    golden="$here/golden/$name.out"
+    one=$(stats_view "$tshark_teardown" "$repo/$capture" 1 "$filter")
+    two=$(stats_view "$tshark_teardown" "$repo/$capture" 2 "$filter")
+    if [ "$one" != "$two" ]; then
+        echo "stats-filters: $name: one pass and two passes differ with filter $filter" >&2
+        diff -u <(printf '%s\n' "$one") <(printf '%s\n' "$two") >&2 || true
+        failed=1
+        continue
+    fi
+    if [ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ]; then
+        { [ -f "$golden" ] && grep '^#' "$golden" || true; printf '%s\n' "$one"; } > "$golden.new"
+        mv "$golden.new" "$golden"
+        echo "updated $golden"
+    elif [ ! -f "$golden" ]; then
+        echo "stats-filters: no golden file $golden" >&2
+        failed=1
+    elif ! diff -u <(grep -v '^#' "$golden") <(printf '%s\n' "$one"); then
+        echo "stats-filters: $name differs from $golden (- expected, + actual)" >&2
+        failed=1
+    else
+        echo "$name: $filter: one pass, two passes and $golden agree"
+    fi
+done
+exit "$failed"
