@@ -12,7 +12,10 @@
  */
 #include "teardown_compat.h"
 
+#include <epan/conversation.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <epan/expert.h>
+#include <epan/prefs-int.h>
 #include <epan/tap.h>
 #include <epan/to_str.h>
 #include <wsutil/wmem/wmem_array.h>
@@ -21,21 +24,30 @@
 #include "packet-teardown.h"
 #include "teardown_state.h"
 
-/* What is kept of one annotated frame for the rest of the file, in 40
+/* A frame the plugin says something about although no connection was fed
+ * it (doc/behaviour.md, "Frames that are never teardown frames"). */
+enum record_note {
+    NOTE_NONE,
+    NOTE_SELF_CONNECTED,   /* a FIN or RST of a socket connected to itself */
+    NOTE_FIN_UNJUDGED      /* a FIN whose payload re-addressed the packet */
+};
+
+/* What is kept of one annotated frame for the rest of the file, in 44
  * bytes: the state machine's verdict, and what only Wireshark knows. */
 struct teardown_record {
     uint32_t frame;          /* first: records are searched by frame */
     uint32_t connection;     /* index in teardown_connections */
-    uint32_t seq_base;       /* raw minus shown sequence number */
-    uint32_t ack_base;       /* raw minus shown acknowledgement number */
+    uint32_t seq_base;       /* raw minus relative sequence number */
+    uint32_t ack_base;       /* raw minus relative acknowledgement number */
     struct teardown_verdict verdict;
+    uint8_t  note;           /* enum record_note; with a note, no verdict */
 };
 
 /* Everything needed to draw one frame. */
 struct teardown_view {
     struct teardown_annotation annotation;
     const struct teardown_stream *stream;
-    uint32_t seq_base;
+    uint32_t seq_base;       /* what to subtract to show TCP's numbering */
     uint32_t ack_base;
 };
 
@@ -69,6 +81,7 @@ static const char *const error_proto_names[] = { "icmp", "icmpv6" };
 static const char *const readdressing_proto_names[] = { "ip", "ipv6", "udp", "sctp", "dccp" };
 
 static int tcp_field_ids[TCP_FIELD_COUNT];
+static int proto_tcp = -1;
 static int error_proto_ids[G_N_ELEMENTS(error_proto_names)];
 static int readdressing_proto_ids[G_N_ELEMENTS(readdressing_proto_names)];
 
@@ -105,20 +118,58 @@ static expert_field ei_check[TEARDOWN_CHECK_COUNT];
 static teardown_pref_bool pref_analyze = TRUE;
 static teardown_pref_bool pref_info_column = TRUE;
 
+/* TCP's own preferences, read whenever a number is shown: sharkd changes
+ * them without dissecting anything again, and the TCP tree then shows raw
+ * numbers where the first pass saw relative ones, or the other way round. */
+static pref_t *tcp_analyze_pref;
+static pref_t *tcp_relative_pref;
+
+/* An array that grows at its end, whose last elements the first pass can
+ * take back (see struct first_pass_change): its length is count, not the
+ * wmem array's, which only grows. */
+struct frame_list {
+    wmem_array_t *array;
+    guint count;
+};
+
 /* struct teardown_stream, one per connection in the order they began,
  * emptied with each capture file.  A TCP stream holds several when its ports
  * are used again; current_connection maps tcp.stream, which Wireshark numbers
  * densely from 0, to its latest (index + 1, 0 for none yet). */
-static wmem_array_t *teardown_connections;
+static struct frame_list teardown_connections;
 static wmem_array_t *current_connection;
 
 /* The records of annotated frames, in increasing frame order. */
-static wmem_array_t *teardown_records;
+static struct frame_list teardown_records;
 
 /* The frames that opened a connection, in increasing order: the statistics
  * count open connections on every pass, but only the first pass can tell
  * them. */
-static wmem_array_t *connection_first_frames;
+static struct frame_list connection_first_frames;
+
+/* What the first pass changed for its latest frame.  A read filter (tshark
+ * -2 -R, and the GUI's) dissects every frame in the first pass but numbers
+ * only the frames it keeps, so the frame after a dropped one is dissected
+ * under the dropped one's number: when a number comes again, the frame seen
+ * under it before was dropped, and all it changed is taken back, so that
+ * the kept frames are judged as if the dropped ones had never been. */
+struct first_pass_change {
+    uint32_t frame;                 /* 0: nothing to take back */
+    guint records, connections, first_frames;   /* lengths before it */
+    bool stream_touched;            /* then: */
+    uint32_t stream_id;             /* its tcp.stream, and */
+    uint32_t current;               /* current_connection's entry before */
+    bool fed;                       /* an existing connection was fed: */
+    uint32_t connection;            /* this one, */
+    struct teardown_stream before;  /* which was this before */
+};
+static struct first_pass_change last_change;
+
+/* Times are kept relative to the first frame analysed: only differences are
+ * shown, and a pcapng clock reaches far beyond what 64-bit nanoseconds since
+ * 1970 hold (the year 2262). */
+static nstime_t time_base;
+static bool time_base_set;
 
 /* ---- Reading TCP's fields (first pass only) ---------------------------- */
 
@@ -132,42 +183,88 @@ proto_in(int proto, const int *ids, size_t count)
     return false;
 }
 
-/* The innermost TCP header of the frame, as its tcp.flags item. */
+/* The innermost TCP header of the frame, as its tcp.flags item: the last
+ * one dissected.  Layer numbers cannot tell, being 8 bits wide: behind 251
+ * IP-in-IP headers TCP is layer 256, numbered 0. */
 static field_info *
 innermost_flags_item(proto_tree *tree)
 {
     GPtrArray *items = proto_get_finfo_ptr_array(tree, tcp_field_ids[TCP_FLAGS]);
-    field_info *innermost = NULL;
 
-    for (guint i = 0; items != NULL && i < items->len; i++) {
-        field_info *fi = (field_info *)g_ptr_array_index(items, i);
-
-        if (innermost == NULL || fi->total_layer_num > innermost->total_layer_num)
-            innermost = fi;
-    }
-    return innermost;
+    if (items == NULL || items->len == 0)
+        return NULL;
+    return (field_info *)g_ptr_array_index(items, items->len - 1);
 }
 
-/* Whether the TCP header at tcp_layer (field_info.total_layer_num, which
- * counts pinfo->layers from 1) is a segment whose sender pinfo's addresses
- * and ports tell: not a header quoted in an ICMP error, and not followed by
- * a header that set them again (in an error message, or carried in the
- * segment's payload).  A TCP header before an error message is followed by
- * the quoted IP header, so only the innermost one can pass. */
-static bool
-is_judgeable_segment(packet_info *pinfo, int tcp_layer)
+enum segment_kind {
+    SEGMENT_JUDGEABLE,     /* pinfo's addresses and ports may be its own */
+    SEGMENT_QUOTED,        /* quoted in an ICMP error */
+    SEGMENT_READDRESSED    /* its payload set pinfo's addresses or ports */
+};
+
+/* What the TCP header that is the tcp_nth TCP layer of the frame
+ * (field_info.proto_layer_num) is, from the protocols around it in
+ * pinfo->layers: quoted when an error message comes before it, re-addressed
+ * when a header that sets addresses or ports comes after it (in an error
+ * message, or carried in the segment's payload).  A TCP header before an
+ * error message is followed by the quoted IP header, so only the innermost
+ * one can be judgeable.  The layer is found by counting TCP layers, not by
+ * field_info.total_layer_num, which wraps at 256 layers. */
+static enum segment_kind
+segment_kind(packet_info *pinfo, int tcp_nth)
 {
-    int layer = 1;
+    int tcp_seen = 0;
+    bool quoted = false;
 
     for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != NULL;
-         frame = wmem_list_frame_next(frame), layer++) {
+         frame = wmem_list_frame_next(frame)) {
         int proto = GPOINTER_TO_INT(wmem_list_frame_data(frame));
 
-        if (layer < tcp_layer ? proto_in(proto, error_proto_ids, G_N_ELEMENTS(error_proto_ids)) :
-            layer > tcp_layer && proto_in(proto, readdressing_proto_ids, G_N_ELEMENTS(readdressing_proto_ids)))
-            return false;
+        if (tcp_seen < tcp_nth) {
+            if (proto == proto_tcp)
+                tcp_seen++;
+            else if (proto_in(proto, error_proto_ids, G_N_ELEMENTS(error_proto_ids)))
+                quoted = true;
+        } else if (proto_in(proto, readdressing_proto_ids, G_N_ELEMENTS(readdressing_proto_ids))) {
+            return quoted ? SEGMENT_QUOTED : SEGMENT_READDRESSED;
+        }
     }
-    return true;
+    return quoted ? SEGMENT_QUOTED : SEGMENT_JUDGEABLE;
+}
+
+/* TCP's data for the conversation pinfo's addresses and ports name now, and
+ * whether the segment is in it: a dissector that carries a whole packet in
+ * its payload (OpenFlow PACKET_IN, sFlow samples) dissects it, then puts
+ * back the packet's own addresses but not the ports, so that an embedded TCP
+ * header would be judged with the carrier's addresses. */
+static struct tcp_analysis *
+tcp_conversation_of_segment(packet_info *pinfo, uint32_t stream_id)
+{
+    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
+    struct tcp_analysis *tcpd = conversation == NULL ? NULL :
+        (struct tcp_analysis *)conversation_get_proto_data(conversation, proto_tcp);
+
+    return tcpd != NULL && tcpd->stream == stream_id ? tcpd : NULL;
+}
+
+/* The base TCP subtracts from this segment's sequence numbers to show them
+ * relative, as TCP orders the two directions of its conversation. */
+static uint32_t
+tcp_seq_base(const struct tcp_analysis *tcpd, const packet_info *pinfo)
+{
+    int direction = cmp_address(&pinfo->src, &pinfo->dst);
+
+    if (direction == 0)
+        direction = pinfo->srcport > pinfo->destport ? 1 : -1;
+    return direction >= 0 ? tcpd->flow1.base_seq : tcpd->flow2.base_seq;
+}
+
+/* Whether the TCP tree shows relative sequence numbers right now. */
+static bool
+tcp_shows_relative(void)
+{
+    return (tcp_analyze_pref == NULL || prefs_get_bool_value(tcp_analyze_pref, pref_current)) &&
+           (tcp_relative_pref == NULL || prefs_get_bool_value(tcp_relative_pref, pref_current));
 }
 
 static bool
@@ -186,16 +283,49 @@ read_tcp_field(proto_tree *tree, enum tcp_field field, int proto_layer, uint32_t
     return false;
 }
 
+/* The frame's time since time_base, saturated like teardown_time_ns(). */
 static int64_t
 frame_time_ns(const packet_info *pinfo)
 {
-    return teardown_time_ns(pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
+    int64_t secs;
+
+    if (!time_base_set) {
+        time_base = pinfo->abs_ts;
+        time_base_set = true;
+    }
+    if (__builtin_sub_overflow((int64_t)pinfo->abs_ts.secs, (int64_t)time_base.secs, &secs))
+        return pinfo->abs_ts.secs > time_base.secs ? INT64_MAX : INT64_MIN;
+    return teardown_time_ns(secs, pinfo->abs_ts.nsecs - time_base.nsecs);
+}
+
+static void *
+list_at(const struct frame_list *list, guint index)
+{
+    return wmem_array_index(list->array, index);
+}
+
+/* Appends at the list's end, over what a taken-back frame left there. */
+static void *
+list_append(struct frame_list *list, const void *element, size_t size)
+{
+    if (list->count < wmem_array_get_count(list->array))
+        memcpy(list_at(list, list->count), element, size);
+    else
+        wmem_array_append(list->array, element, 1);
+    return list_at(list, list->count++);
+}
+
+static void
+list_init(struct frame_list *list, size_t element_size)
+{
+    list->array = wmem_array_sized_new(wmem_file_scope(), element_size, 1024);
+    list->count = 0;
 }
 
 static struct teardown_stream *
 connection_at(uint32_t connection)
 {
-    return (struct teardown_stream *)wmem_array_index(teardown_connections, connection);
+    return (struct teardown_stream *)list_at(&teardown_connections, connection);
 }
 
 /* The latest connection of a TCP stream, or NULL before its first segment. */
@@ -221,13 +351,13 @@ begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
     uint32_t none = 0, index_plus_one;
 
     teardown_stream_init(&stream);
-    *connection = wmem_array_get_count(teardown_connections);
-    wmem_array_append_one(teardown_connections, stream);
+    *connection = teardown_connections.count;
+    list_append(&teardown_connections, &stream, sizeof stream);
     while (wmem_array_get_count(current_connection) <= stream_id)
         wmem_array_append_one(current_connection, none);
     index_plus_one = *connection + 1;
     memcpy(wmem_array_index(current_connection, stream_id), &index_plus_one, sizeof index_plus_one);
-    wmem_array_append_one(connection_first_frames, frame);
+    list_append(&connection_first_frames, &frame, sizeof frame);
     return connection_at(*connection);
 }
 
@@ -241,20 +371,47 @@ compare_frames(const void *a, const void *b)
 }
 
 static const void *
-find_frame(wmem_array_t *sorted, size_t element_size, uint32_t frame)
+find_frame(const struct frame_list *sorted, size_t element_size, uint32_t frame)
 {
-    return bsearch(&frame, wmem_array_get_raw(sorted), wmem_array_get_count(sorted),
+    return bsearch(&frame, wmem_array_get_raw(sorted->array), sorted->count,
                    element_size, compare_frames);
 }
 
 static bool
 opens_connection(uint32_t frame)
 {
-    return find_frame(connection_first_frames, sizeof(uint32_t), frame) != NULL;
+    return find_frame(&connection_first_frames, sizeof(uint32_t), frame) != NULL;
+}
+
+/* The first pass is about to judge this frame: remember how to take back
+ * what it changes. */
+static void
+begin_change(uint32_t frame)
+{
+    last_change.frame = frame;
+    last_change.records = teardown_records.count;
+    last_change.connections = teardown_connections.count;
+    last_change.first_frames = connection_first_frames.count;
+    last_change.stream_touched = false;
+    last_change.fed = false;
+}
+
+static void
+take_back_change(void)
+{
+    teardown_records.count = last_change.records;
+    teardown_connections.count = last_change.connections;
+    connection_first_frames.count = last_change.first_frames;
+    if (last_change.stream_touched)
+        memcpy(wmem_array_index(current_connection, last_change.stream_id), &last_change.current,
+               sizeof last_change.current);
+    if (last_change.fed)
+        *connection_at(last_change.connection) = last_change.before;
+    last_change.frame = 0;
 }
 
 /* Fills the segment from the rest of the TCP header at proto_layer, and
- * pinfo's addresses and ports, which is_judgeable_segment() vouched for; false
+ * pinfo's addresses and ports, which segment_kind() vouched for; false
  * when part of the header was not captured. */
 static bool
 read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t flags,
@@ -305,9 +462,39 @@ peer_seq_base(const struct teardown_stream *stream, uint8_t endpoint)
 {
     uint32_t peer_fin_frame = stream->endpoint[endpoint ^ 1].fin_frame;
     const struct teardown_record *peer_fin = peer_fin_frame == 0 ? NULL :
-        find_frame(teardown_records, sizeof *peer_fin, peer_fin_frame);
+        find_frame(&teardown_records, sizeof *peer_fin, peer_fin_frame);
 
     return peer_fin != NULL ? peer_fin->seq_base : 0;
+}
+
+static const struct teardown_record *
+add_record(const struct teardown_record *record)
+{
+    return (const struct teardown_record *)list_append(&teardown_records, record, sizeof *record);
+}
+
+/* A frame that is said something about without a verdict. */
+static const struct teardown_record *
+add_note(uint32_t frame, enum record_note note)
+{
+    struct teardown_record record = { .frame = frame, .note = (uint8_t)note };
+
+    return add_record(&record);
+}
+
+/* The relative base of the segment's own sequence numbers: what the TCP
+ * tree subtracted in the first pass, or, when it showed raw numbers then,
+ * what it will subtract once switched to relative ones. */
+static uint32_t
+relative_seq_base(packet_info *pinfo, const struct tcp_analysis *tcpd, proto_tree *tree,
+                  int layer, uint32_t raw_seq)
+{
+    uint32_t shown_seq = raw_seq;
+
+    read_tcp_field(tree, TCP_SEQ, layer, &shown_seq);
+    if (raw_seq != shown_seq || tcp_shows_relative())
+        return raw_seq - shown_seq;
+    return tcp_seq_base(tcpd, pinfo);
 }
 
 /* First dissection of a frame: run the state machine, keep its verdict.
@@ -321,8 +508,9 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     struct teardown_verdict verdict;
     struct teardown_stream *stream;
     struct teardown_record record;
-    uint32_t stream_id, connection = 0, shown_seq = 0;
-    guint count = wmem_array_get_count(teardown_records);
+    const struct tcp_analysis *tcpd;
+    uint32_t stream_id, connection = 0;
+    guint count = teardown_records.count;
     uint16_t flags;
     int layer;
 
@@ -335,28 +523,44 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     stream = current_connection_of(stream_id, &connection);
     if (stream != NULL && teardown_stream_ignores(stream, flags))
         return NULL;
-    if (!is_judgeable_segment(pinfo, flags_item->total_layer_num) ||
-        !read_segment(tree, pinfo, layer, flags, &segment))
+    switch (segment_kind(pinfo, layer)) {
+    case SEGMENT_QUOTED:
         return NULL;
+    case SEGMENT_READDRESSED:
+        return (flags & TEARDOWN_TH_FIN) ? add_note(pinfo->num, NOTE_FIN_UNJUDGED) : NULL;
+    case SEGMENT_JUDGEABLE:
+        break;
+    }
+    if (!read_segment(tree, pinfo, layer, flags, &segment) ||
+        (tcpd = tcp_conversation_of_segment(pinfo, stream_id)) == NULL)
+        return NULL;
+    /* One socket connected to itself: a single endpoint, nothing to judge. */
+    if (addresses_equal(&pinfo->net_src, &pinfo->net_dst) && pinfo->srcport == pinfo->destport)
+        return (flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST)) ? add_note(pinfo->num, NOTE_SELF_CONNECTED) : NULL;
     /* The state machine takes segments in capture order only. */
-    if (count > 0 && ((const struct teardown_record *)
-                      wmem_array_index(teardown_records, count - 1))->frame >= segment.frame)
+    if (count > 0 && ((const struct teardown_record *)list_at(&teardown_records, count - 1))->frame >= segment.frame)
         return NULL;
 
-    if (stream == NULL || teardown_stream_starts_over(stream, flags))
+    last_change.stream_touched = true;
+    last_change.stream_id = stream_id;
+    last_change.current = stream == NULL ? 0 : connection + 1;
+    if (stream == NULL || teardown_stream_starts_over(stream, flags)) {
         stream = begin_connection(stream_id, segment.frame, &connection);
+    } else {
+        last_change.fed = true;
+        last_change.connection = connection;
+        last_change.before = *stream;
+    }
     if (!teardown_stream_update(stream, &segment, &verdict))
         return NULL;
 
-    /* The TCP tree's own numbering (relative or raw), for what is shown. */
-    read_tcp_field(tree, TCP_SEQ, layer, &shown_seq);
     record = (struct teardown_record) {
         .frame = segment.frame, .connection = connection,
-        .seq_base = segment.seq - shown_seq, .ack_base = peer_seq_base(stream, segment.endpoint),
+        .seq_base = relative_seq_base(pinfo, tcpd, tree, layer, segment.seq),
+        .ack_base = peer_seq_base(stream, segment.endpoint),
         .verdict = verdict,
     };
-    wmem_array_append_one(teardown_records, record);
-    return (const struct teardown_record *)wmem_array_index(teardown_records, count);
+    return add_record(&record);
 }
 
 static void
@@ -365,13 +569,18 @@ build_view(const struct teardown_record *r, packet_info *pinfo, struct teardown_
     view->stream = connection_at(r->connection);
     teardown_verdict_expand(view->stream, &r->verdict, r->frame, frame_time_ns(pinfo),
                             &view->annotation);
-    view->seq_base = r->seq_base;
-    view->ack_base = r->ack_base;
+    if (tcp_shows_relative()) {
+        view->seq_base = r->seq_base;
+        view->ack_base = r->ack_base;
+    } else {
+        view->seq_base = view->ack_base = 0;
+    }
 }
 
 /* ---- Drawing a record (every pass) ------------------------------------- */
 
-/* Sequence numbers as the frame's TCP tree shows them (relative or raw). */
+/* Sequence numbers as the frame's TCP tree shows them now (relative or
+ * raw). */
 static uint32_t
 shown_seq(const struct teardown_view *view, uint32_t raw_seq)
 {
@@ -539,6 +748,10 @@ add_states_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     add_state_field(states_tree, hf_state_receiver, tvb, a->verdict.state_after[a->verdict.endpoint ^ 1]);
 }
 
+/* A teardown that ends before it began: the capture's clock was stepped, or
+ * captures were merged. */
+#define CLOCK_BACKWARDS " (the capture's clock went backwards)"
+
 /* On the frame that completes or ends a teardown: how it went, in one line. */
 static void
 add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
@@ -560,8 +773,9 @@ add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                                           "Summary: %s by " ENDPOINT_FORMAT, pattern, ENDPOINT_ARGS(who));
     else
         item = proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, a->verdict.segments,
-                                          "Summary: %s, begun by " ENDPOINT_FORMAT ", %.6f s from the first FIN, %u segments",
-                                          pattern, ENDPOINT_ARGS(who), a->duration_ns / 1e9, a->verdict.segments);
+                                          "Summary: %s, begun by " ENDPOINT_FORMAT ", %.6f s from the first FIN%s, %u segments",
+                                          pattern, ENDPOINT_ARGS(who), a->duration_ns / 1e9,
+                                          a->duration_ns < 0 ? CLOCK_BACKWARDS : "", a->verdict.segments);
     proto_item_set_generated(item);
 }
 
@@ -636,7 +850,9 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
     }
 }
 
-/* Nanoseconds as Wireshark's time type (FT_RELATIVE_TIME). */
+/* Nanoseconds as Wireshark's time type (FT_RELATIVE_TIME).  Division
+ * truncates, so a negative time has both parts negative, as Wireshark's
+ * own time differences do; INT64_MIN is -9223372036 s -854775808 ns. */
 static nstime_t
 ns_to_nstime(int64_t ns)
 {
@@ -700,7 +916,8 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
 
         /* In seconds on every release: 4.6 would otherwise pick a unit. */
         proto_item_set_generated(proto_tree_add_time_format_value(teardown_tree, hf_duration, tvb, 0, 0,
-            &duration, "%s seconds", rel_time_to_secs_str(pinfo->pool, &duration)));
+            &duration, "%s seconds%s", rel_time_to_secs_str(pinfo->pool, &duration),
+            a->duration_ns < 0 ? CLOCK_BACKWARDS : ""));
     }
     if (a->verdict.half_close)
         add_flag_item(teardown_tree, hf_half_close, tvb);
@@ -710,6 +927,30 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     add_expert_items(teardown_tree, item, tvb, pinfo, view);
     if (wordy)
         proto_item_append_text(item, ": %s", summary);
+}
+
+/* A frame annotated with a note instead of a verdict: one line. */
+static void
+render_note(const struct teardown_record *r, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    const char *brief, *text;
+
+    if (r->note == NOTE_SELF_CONNECTED) {
+        bool ipv6 = pinfo->net_src.type == AT_IPv6;
+
+        brief = "socket connected to itself";
+        text = wmem_strdup_printf(pinfo->pool,
+            "Socket connected to itself (%s%s%s:%u on both ends): one endpoint, so no steps, roles, client or server",
+            ipv6 ? "[" : "", address_to_str(pinfo->pool, &pinfo->net_src), ipv6 ? "]" : "", pinfo->srcport);
+    } else {
+        brief = "FIN not judged";
+        text = "FIN not judged: the segment's payload carries another IP header, which took over the "
+               "packet's addresses, so its sender is unknown";
+    }
+    if (pref_info_column && pinfo->cinfo != NULL)
+        col_append_lstr(pinfo->cinfo, COL_INFO, " [Teardown: ", brief, "]", COL_ADD_LSTR_TERMINATOR);
+    proto_item_set_generated(proto_tree_add_protocol_format(tree, proto_teardown, tvb, 0, 0,
+                                                            "TCP Connection Teardown: %s", text));
 }
 
 static void
@@ -734,17 +975,24 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 
     if (!pref_analyze)
         return 0;
-    if (PINFO_FD_VISITED(pinfo))
-        record = find_frame(teardown_records, sizeof *record, pinfo->num);
-    else
+    if (PINFO_FD_VISITED(pinfo)) {
+        record = find_frame(&teardown_records, sizeof *record, pinfo->num);
+    } else {
+        if (last_change.frame == pinfo->num)
+            take_back_change();
+        begin_change(pinfo->num);
         record = analyze_frame(pinfo, tree);
-    if (record != NULL)
+    }
+    if (record != NULL && record->note == NOTE_NONE)
         build_view(record, pinfo, &view);
     if (have_tap_listener(teardown_tap))
-        queue_tap(pinfo, record != NULL ? &view : NULL);
+        queue_tap(pinfo, record != NULL && record->note == NOTE_NONE ? &view : NULL);
     if (record == NULL)
         return 0;
-    render_record(&view, tvb, pinfo, tree);
+    if (record->note != NOTE_NONE)
+        render_note(record, tvb, pinfo, tree);
+    else
+        render_record(&view, tvb, pinfo, tree);
     return tvb_captured_length(tvb);
 }
 
@@ -753,10 +1001,12 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 static void
 init_teardown(void)
 {
-    teardown_connections = wmem_array_sized_new(wmem_file_scope(), sizeof(struct teardown_stream), 1024);
+    list_init(&teardown_connections, sizeof(struct teardown_stream));
     current_connection = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
-    teardown_records = wmem_array_sized_new(wmem_file_scope(), sizeof(struct teardown_record), 1024);
-    connection_first_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
+    list_init(&teardown_records, sizeof(struct teardown_record));
+    list_init(&connection_first_frames, sizeof(uint32_t));
+    last_change.frame = 0;
+    time_base_set = false;
 }
 
 /* Without the analysis, ask for no TCP fields: none would be primed.  Each
@@ -858,8 +1108,15 @@ proto_register_teardown(void)
 void
 proto_reg_handoff_teardown(void)
 {
+    module_t *tcp_module = prefs_find_module("tcp");
+
     for (int field = 0; field < TCP_FIELD_COUNT; field++)
         tcp_field_ids[field] = proto_registrar_get_id_byname(tcp_field_names[field]);
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    if (tcp_module != NULL) {
+        tcp_analyze_pref = prefs_find_preference(tcp_module, "analyze_sequence_numbers");
+        tcp_relative_pref = prefs_find_preference(tcp_module, "relative_sequence_numbers");
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(error_proto_names); i++)
         error_proto_ids[i] = proto_registrar_get_id_byname(error_proto_names[i]);
     for (size_t i = 0; i < G_N_ELEMENTS(readdressing_proto_names); i++)
