@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # capture-fuzz.sh: fuzz the plugin with mutated captures, as Wireshark's own
 # fuzz testing does: editcap corrupts bytes (-E) and truncates frames (-s),
-# and tshark runs the sanitizer-built plugin over each mutant, one and two
-# passes; every MEMCHECK_EVERY-th mutant also runs under valgrind.
+# then moves the clock, and tshark runs the sanitizer-built plugin over each
+# mutant, one and two passes, the second pass of every other mutant behind a
+# read filter (-R), which renumbers frames; every MEMCHECK_EVERY-th mutant
+# also runs under valgrind.
 #
 # Usage: capture-fuzz.sh TSHARK_TEARDOWN_ASAN TSHARK_TEARDOWN ROUNDS FINDINGS_DIR CAPTURE...
 # Round r of the i-th capture, k = i + r, corrupts with probability
 # PROBABILITIES[k % 4] from offset OFFSETS[k % 3] (0: anywhere; 14 and 34:
 # past the Ethernet or IPv4 header, where TCP lives) with seed 1000 i + r,
-# and truncates frames to SNAPLENS[k % 5] bytes when k is odd; so even one
-# round tries every kind of mutation across the captures.  Mutants that crash or raise a memory error are
-# copied to FINDINGS_DIR, to become regression captures.
+# and truncates frames to SNAPLENS[k % 5] bytes when k is odd; its clock
+# then goes (k / 2) % 4: 0 beyond 2262 (editcap -t, in pcapng), 1 before
+# 1970 (a negative -t, which pcapng's unsigned clock turns into a time near
+# 2^64 microseconds), 2 to one frame every half second (editcap -S), 3 back
+# an hour halfway (the mutant followed by itself an hour earlier, mergecap
+# -a: streams start over and time goes backwards); and odd k read-filter
+# the second pass.  So even one round tries every kind of mutation across
+# the captures.  Mutants that crash or raise a memory error are copied to
+# FINDINGS_DIR, to become regression captures.
 # Last line: "captures N mutants x 2 passes, C crashes, E memory errors, L leaks".
 set -euo pipefail
 tshark_asan=$1 tshark_teardown=$2 rounds=$3 findings=$4
@@ -35,15 +43,25 @@ for capture in "$@"; do
         truncate=()
         [ $((k % 2)) -eq 0 ] || truncate=(-s "${snaplens[k % 5]}")
         editcap -E "${probabilities[k % 4]}" -o "${offsets[k % 3]}" --seed $((1000 * i + r)) \
-            "${truncate[@]}" "$capture" "$mutant" 2>/dev/null
+            "${truncate[@]}" "$capture" "$work/bytes.$ext" 2>/dev/null
+        case $(( (k / 2) % 4 )) in
+        0) mutant="${mutant%.*}.pcapng"
+           editcap -F pcapng -t 10000000000 "$work/bytes.$ext" "$mutant" ;;
+        1) mutant="${mutant%.*}.pcapng"
+           editcap -F pcapng -t -9000000000 "$work/bytes.$ext" "$mutant" ;;
+        2) editcap -S -0.5 "$work/bytes.$ext" "$mutant" ;;
+        3) mutant="${mutant%.*}.pcapng"
+           editcap -F pcapng -t -3600 "$work/bytes.$ext" "$work/earlier.pcapng"
+           mergecap -a -w "$mutant" "$work/bytes.$ext" "$work/earlier.pcapng" ;;
+        esac
         n=$((n + 1))
-        printf '%s %d\n' "$mutant" $((n % memcheck_every == 0 ? 1 : 0))
+        printf '%s %d %d\n' "$mutant" $((n % memcheck_every == 0 ? 1 : 0)) $((k % 2))
     done
     i=$((i + 1))
 done > "$work/list"
 
 # One line per mutant: name crashes errors leaks others (check-mutant.sh).
-xargs -P "$(nproc)" -L 1 sh -c '"$0" "$1" "$2" "$3" "$4"' "$here/check-mutant.sh" \
+xargs -P "$(nproc)" -L 1 sh -c '"$0" "$1" "$2" "$3" "$4" "$5"' "$here/check-mutant.sh" \
     "$tshark_asan" "$tshark_teardown" < "$work/list" > "$work/results" ||
     { echo "capture-fuzz: a run failed without crashing; see above" >&2; exit 2; }
 

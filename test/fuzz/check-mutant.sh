@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # check-mutant.sh: run the plugin over one mutated capture, one and two
 # passes with every tree item drawn (-V), with the sanitizer-built plugin;
-# with MEMCHECK=1, also two passes of the normal plugin under valgrind.
+# with READ_FILTER=1, the two passes keep only about half the TCP segments
+# (-R), so that the first pass dissects the dropped ones under the numbers
+# of the frames kept after them; with MEMCHECK=1, also two passes of the
+# normal plugin under valgrind.
 #
-# Usage: check-mutant.sh TSHARK_TEARDOWN_ASAN TSHARK_TEARDOWN MUTANT MEMCHECK
+# Usage: check-mutant.sh TSHARK_TEARDOWN_ASAN TSHARK_TEARDOWN MUTANT MEMCHECK [READ_FILTER]
 # Prints one line: MUTANT CRASHES MEMORY_ERRORS LEAKS OTHERS.  A crash is a
 # run killed by a signal or stopped by a sanitizer; memory errors and leaks
 # count only reports with the plugin in their stack; OTHERS counts crashes
@@ -11,7 +14,7 @@
 # without the plugin crashes too).
 set -euo pipefail
 shopt -s nullglob
-tshark_asan=$1 tshark_teardown=$2 mutant=$3 memcheck=$4
+tshark_asan=$1 tshark_teardown=$2 mutant=$3 memcheck=$4 read_filter=${5:-0}
 here=$(cd "$(dirname "$0")" && pwd)
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/teardown-logs.XXXXXX")
@@ -24,6 +27,7 @@ crashes=0 errors=0 others=0
 for passes in 1 2; do
     options=(-r "$mutant" -V)
     [ "$passes" = 1 ] || options+=(-2)
+    [ "$passes" = 1 ] || [ "$read_filter" = 0 ] || options+=(-R 'tcp.checksum & 1')
     mkdir -m 1777 "$logs/$passes"
     # A failure that is no crash (tshark's own exit codes are below 86) is
     # the machine's, not the mutant's: say so, and try once more.

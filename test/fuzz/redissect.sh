@@ -6,9 +6,17 @@
 #     two, exactly the frames a full run shows that field on;
 #   - a second pass filtered to random subsets of frames (-2 -Y
 #     'frame.number in {...}') says of each frame what a full one says;
+#   - a read filter keeping the connections on random ports (-2 -R
+#     'tcp.port in {...}'), which renumbers the frames it keeps and dissects
+#     each frame it drops, in the first pass, under the number of the next
+#     one: the kept frames are said what a full run says, renumbered (but
+#     for tcp.stream, which TCP itself then numbers otherwise);
 #   - GUI-style: sharkd (the GUI's engine) loads the capture, is asked for
 #     every frame in random order, reloads it and is asked again: each
-#     answer's teardown subtree is what `tshark -2 -V` shows.
+#     answer's teardown subtree is what `tshark -2 -V` shows; loaded a third
+#     time and switched to raw sequence numbers (setconf, which redissects
+#     nothing), it shows what `tshark -2 -V` does with them off from the
+#     start.
 # The captures are merged into one (mergecap), so that one set of runs covers
 # them all; random choices follow SEED.
 # Usage: redissect.sh TSHARK_TEARDOWN KIND SEED CAPTURE...
@@ -65,17 +73,44 @@ for round in 1 2 3; do
         fail "frames {$(echo $subset)} alone, in a second pass, are not said what a full run says"
 done
 
+ports=$("$tshark_teardown" -r "$capture" -T fields -e tcp.srcport | tr ',' '\n' | sed '/^$/d' | sort -un)
+nports=$(printf '%s\n' "$ports" | wc -l)
+for round in 1 2; do
+    chosen=$(printf '%s\n' "$ports" | shuf -n $(( (nports + 1) / 2 )) --random-source=<(yes "$seed.read.$round") |
+             sort -n | paste -s -d ,)
+    filter="tcp.port in {$chosen}"
+    kept=$("$tshark_teardown" -r "$capture" -2 -Y "$filter" -T fields -e frame.number)
+    # Columns 1 frame, 7 fin_frame, 8 ack_frame, 9 original: renumbered;
+    # column 2, tcp.stream, left out.
+    diff -u <(printf '%s\n' "$full" | awk -F '\t' -v OFS='\t' -v kept="$(echo $kept)" '
+                 function renumbered(list,    n, i, v, out) {
+                     n = split(list, v, ",")
+                     for (i = 1; i <= n; i++)
+                         out = out (i > 1 ? "," : "") number[v[i]]
+                     return out
+                 }
+                 BEGIN { n = split(kept, k, " "); for (i = 1; i <= n; i++) number[k[i]] = i }
+                 NR == 1 { print; next }
+                 $1 in number { $1 = number[$1]; $7 = renumbered($7); $8 = renumbered($8)
+                                $9 = renumbered($9); print }' | cut -f2 --complement) \
+            <(fields_view "$tshark_teardown" "$capture" 2 -R "$filter" | cut -f2 --complement) ||
+        fail "-2 -R '$filter' says other things of the frames it keeps than a full run"
+done
+
 clicks() {
     local round
-    for round in 1 2; do
+    for round in 1 2 3; do
         printf '{"jsonrpc":"2.0","id":%d,"method":"load","params":{"file":"%s"}}\n' "$round" "$capture"
+        [ "$round" != 3 ] ||
+            printf '{"jsonrpc":"2.0","id":4,"method":"setconf","params":{"name":"tcp.relative_sequence_numbers","value":"FALSE"}}\n'
         seq "$frames" | shuf --random-source=<(yes "$seed.click.$round") |
         awk -v r="$round" '{ printf "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"frame\",\"params\":{\"frame\":%d,\"proto\":true}}\n", r * 1000000 + $1, $1 }'
     done
 }
 tree=$(tree_view "$tshark_teardown" "$capture" 2)
+raw_tree=$(tree_view "$tshark_teardown" "$capture" 2 -o tcp.relative_sequence_numbers:FALSE)
 gui=$(clicks | "$here/run-checked.sh" sharkd "$shared" "$tshark_teardown" - 2>/dev/null |
       grep '^{' | "$here/sharkd-tree.py")
-diff -u <(printf '%s\n%s\n' "$tree" "$tree") <(printf '%s\n' "$gui") ||
-    fail "sharkd, clicking frames in random order and reloading, shows other subtrees than tshark -2 -V"
-echo "redissect: $# $kind captures ($frames frames): nothing new matches $complaints with the plugin; ${#fields[@]} field filters x 2 passes, 3 random subsets and $((2 * frames)) GUI-style clicks agree with the full run"
+diff -u <(printf '%s\n%s\n%s\n' "$tree" "$tree" "$raw_tree") <(printf '%s\n' "$gui") ||
+    fail "sharkd, clicking frames in random order, reloading and switching to raw sequence numbers, shows other subtrees than tshark -2 -V"
+echo "redissect: $# $kind captures ($frames frames): nothing new matches $complaints with the plugin; ${#fields[@]} field filters x 2 passes, 3 random subsets, 2 read filters and $((3 * frames)) GUI-style clicks agree with the full run"
