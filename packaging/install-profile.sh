@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-profile.sh: install the "Teardown" Wireshark configuration profile
-# (teardown columns, coloring rules, filter buttons) from packaging/profile/,
-# its check filters written out from plugin/teardown_checks.h.
+# (teardown columns, coloring rules, filter buttons, I/O graphs) from
+# packaging/profile/, its check filters written out from
+# plugin/teardown_checks.h.
 # Usage: install-profile.sh [--system | --dir DIR]
 #   default   your personal profiles folder, ~/.config/wireshark/profiles/Teardown
 #   --system  Wireshark's global profiles folder (usually
@@ -40,7 +41,7 @@ esac
 
 failed_checks=$(teardown_any_check WARN ERROR)
 install -d -m 755 "$target"
-for file in preferences colorfilters dfilter_buttons; do
+for file in preferences colorfilters dfilter_buttons io_graphs; do
     while IFS= read -r line; do
         [[ $line == "#"* ]] || line=${line//TEARDOWN_FAILED_CHECKS/$failed_checks}
         printf '%s\n' "$line"

@@ -49,12 +49,15 @@ series=$(tshark --version | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..
 plugin="/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/wireshark/plugins/$series/epan/teardown.so"
 contents=$(dpkg-deb --fsys-tarfile "$deb" | tar -t)
 for file in ".$plugin" "./usr/share/doc/$package/README.md.gz" "./usr/share/doc/$package/copyright" \
-            ./usr/share/wireshark/profiles/Teardown/{preferences,colorfilters,dfilter_buttons}; do
+            ./usr/share/wireshark/profiles/Teardown/{preferences,colorfilters,dfilter_buttons,io_graphs}; do
     grep -qxF "$file" <<<"$contents" || fail "$deb lacks $file"
 done
 profile=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/wireshark/profiles/Teardown/colorfilters)
 grep -qxF "@Teardown check failed@$(teardown_any_check WARN ERROR)@[52428,0,0][65535,65535,65535]" <<<"$profile" ||
     fail "the profile's \"Teardown check failed\" rule is not every check of plugin/teardown_checks.h that warns or errs"
+graphs=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/wireshark/profiles/Teardown/io_graphs)
+grep -qxF "\"Enabled\",\"Teardown checks failed\",\"$(teardown_any_check WARN ERROR)\",\"#CC0000\",\"Stacked Bar\",\"Packets\",\"\",\"None\",\"1\"" <<<"$graphs" ||
+    fail "the profile's \"Teardown checks failed\" I/O graph is not every check of plugin/teardown_checks.h that warns or errs"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version $(dpkg-deb -f "$deb" Version), project version $version"
 libwireshark=$(ldd "$(command -v tshark)" | awk '$1 ~ /^libwireshark\.so/ { print $3 }')
 library=$(dpkg -S "$(readlink -f "$libwireshark")" | cut -d: -f1)
