@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gui-test.sh: the real Qt Wireshark, under Xvfb, with this build's plugin and
 # the Teardown profile, shows the teardown analysis: fields, expert items,
-# profile colors, the statistics dialog.  Leaves screenshots in OUTPUT_DIR.
+# profile colors, the statistics dialog, the Flow Graph and the profile's I/O
+# graphs.  Leaves screenshots in OUTPUT_DIR.
 # Usage: gui-test.sh BUILD_DIR OUTPUT_DIR
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 BUILD_DIR OUTPUT_DIR" >&2; exit 2; }
@@ -35,8 +36,19 @@ HOME="$home" XDG_CONFIG_HOME="$home/.config" "$source_dir/packaging/install-prof
 cp "$here/record.lua" "$source_dir/fixtures/real/three-way.pcapng" \
    "$source_dir/fixtures/crafted/check-ack-beyond-fin.pcap" "$work/"
 mergecap -w "$work/all-real.pcapng" "$source_dir"/fixtures/real/*.pcapng
+mergecap -w "$work/ladder.pcapng" "$source_dir"/fixtures/real/{four-way,three-way}.pcapng
+cp "$source_dir/fixtures/real/lossy.pcapng" "$work/"
 teardown_user_home "$work"
 chmod 700 "$work/run"
+
+# The profile's I/O graphs count failed checks with every check of
+# plugin/teardown_checks.h that warns or errs, like its coloring rule.
+graphs="$home/.config/wireshark/profiles/Teardown/io_graphs"
+if ! grep -qxF "\"Enabled\",\"Teardown checks failed\",\"$(teardown_any_check WARN ERROR)\",\"#CC0000\",\"Stacked Bar\",\"Packets\",\"\",\"None\",\"1\"" "$graphs"; then
+    echo "gui-test: the installed profile's \"Teardown checks failed\" I/O graph is not every failed check:" >&2
+    cat "$graphs" >&2
+    exit 1
+fi
 
 # Wireshark and tshark find plugins alike: a teardown.so in the global plugin
 # folder would be shown in this build's place.
@@ -73,6 +85,9 @@ wireshark() {
     local name=$1
     shift
     printf 'gui.geometry_main_%s\n' 'x: 0' 'y: 0' 'width: 1500' 'height: 900' >"$home/.config/wireshark/recent_common"
+    # Wireshark's own, or opening a dialog at start (-z io,stat) stops at
+    # "Can't open recent file".
+    chown --reference="$home" "$home/.config/wireshark/recent_common"
     (cd "$work" && exec timeout -k 5 120 "${teardown_as_user[@]}" env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
         XDG_RUNTIME_DIR="$work/run" wireshark -C Teardown -o capture.no_interface_load:TRUE \
         -o capture.no_extcap:TRUE -o gui.byte_view_show:FALSE \
@@ -203,6 +218,40 @@ if ! diff -u <(counts <"$work/statistics.tshark") "$work/statistics.gui" >&2; th
     echo "gui-test: the GUI's TCP Teardown statistics differ from tshark's (above)" >&2
     exit 1
 fi
+close
+
+# The ladder: Statistics -> Flow Graph (the 17th item of the Statistics menu
+# in 4.0) on the real four-way and three-way closes, limited to the display
+# filter `teardown`: the seven teardown frames, each row in the profile's
+# "Teardown step" color, and no other frame (the Flow Graph draws rows no
+# coloring rule matched in light green).
+wireshark ladder -r "$work/ladder.pcapng" -Y teardown
+main=$(window '^ladder\.pcapng$')
+sleep 2
+xdotool windowfocus --sync "$main" key alt+s
+sleep 1
+xdotool key --delay 50 $(printf 'Down %.0s' $(seq 16)) Return
+flow=$(window 'Flow.*ladder\.pcapng')
+xdotool windowsize --sync "$flow" 1500 560 windowmove --sync "$flow" 0 0
+sleep 1
+xdotool mousemove --window "$flow" 17 505 click 1
+sleep 2
+shoot "$flow" flow-graph
+expect_pixels "$output_dir/flow-graph.png" FFD880 150000 220000 "the seven teardown frames must be the Flow Graph's rows"
+expect_pixels "$output_dir/flow-graph.png" 90EE90 0 0 "frames without teardown must be left out of the Flow Graph"
+close
+
+# The timeline: the profile's I/O graphs ("TCP teardowns over time") on the
+# lossy capture, opened at start (-z io,stat): the line of first FINs, and a
+# bar for each of the six seconds in which an RST ended a stream (2, 4, 7,
+# 10, 11 and 14 s: tshark -q -z io,stat,1 counts the same).
+wireshark timeline -r "$work/lossy.pcapng" -z io,stat
+iograph=$(window 'I/O Graphs.*lossy\.pcapng')
+xdotool windowsize --sync "$iograph" 1100 760 windowmove --sync "$iograph" 0 0
+sleep 3
+shoot "$iograph" io-graph
+expect_pixels "$output_dir/io-graph.png" E08000 100 5000 "the first FINs must be drawn as a line"
+expect_pixels "$output_dir/io-graph.png" 800080 15000 40000 "six stream-ending RSTs must be drawn as bars"
 close
 
 echo "gui-test: the GUI shows the teardown fields, expert items and statistics; screenshots in $output_dir"
