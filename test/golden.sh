@@ -6,7 +6,9 @@
 #   VIEW   fields: one line per frame with every teardown field;
 #          tree:   the teardown subtree (steps in words, expert messages)
 #                  of every annotated frame;
-#          stats:  the non-zero counts of tshark -z teardown,tree.
+#          stats:  the non-zero counts of tshark -z teardown,tree;
+#          flow:   the Flow Graph of the teardown frames (tshark -z flow);
+#          csv:    one CSV line per closed stream (the README's command).
 #   PASSES 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
 # The golden file is test/golden/NAME.out.  Its leading '#' lines say why
 # the values are right; they are kept, and skipped in the comparison.
@@ -25,7 +27,9 @@ case "$view" in
 fields) actual=$(fields_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 tree)   actual=$(tree_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 stats)  actual=$(stats_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-*) echo "golden.sh: VIEW must be fields, tree or stats" >&2; exit 2 ;;
+flow)   actual=$(flow_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
+csv)    actual=$(csv_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
+*) echo "golden.sh: VIEW must be fields, tree, stats, flow or csv" >&2; exit 2 ;;
 esac
 
 if [ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ]; then

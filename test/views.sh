@@ -88,3 +88,42 @@ stats_view() {
                 print name, $2
         }'
 }
+
+# flow_view TSHARK_TEARDOWN CAPTURE PASSES
+#     the ladder of the teardown frames as tshark prints Wireshark's Flow
+#     Graph (-z flow,any,standard,teardown): the Info text, with the
+#     plugin's step and role, is each arrow's comment.  Trailing blanks cut.
+flow_view() {
+    local tshark_teardown=$1 capture=$2 passes=$3
+    "$tshark_teardown" -r "$capture" $(pass_options "$passes") -q -z flow,any,standard,teardown |
+    sed 's/[[:space:]]*$//'
+}
+
+# csv_view TSHARK_TEARDOWN CAPTURE PASSES
+#     one CSV line per closed stream, from the command the README documents
+#     under "One CSV line per closed stream" (its first sh block), run as it
+#     is written with this build's tshark for `tshark` and CAPTURE for
+#     `capture.pcapng`.  The command reads the capture in two passes.
+csv_view() {
+    local tshark_teardown=$1 capture=$2 passes=$3 readme command
+    readme="$(dirname "${BASH_SOURCE[0]}")/../README.md"
+    [ "$passes" = 2 ] || { echo "csv_view: the documented command runs two passes; PASSES must be 2" >&2; return 2; }
+    command=$(awk '/^#+ One CSV line per closed stream/ { section = 1; next }
+                   section && /^```sh$/ { inside = 1; next }
+                   inside && /^```$/ { exit }
+                   inside { print }' "$readme")
+    [ -n "$command" ] || { echo "csv_view: no sh block under \"One CSV line per closed stream\" in README.md" >&2; return 2; }
+    local check missing=()
+    for check in $(teardown_checks WARN ERROR); do
+        grep -q -- "-e teardown\.$check\b" <<<"$command" || missing+=("$check")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "csv_view: the README's command misses failed checks of plugin/teardown_checks.h;" \
+             "add ${missing[*]/#/-e teardown.} to it" >&2
+        return 1
+    fi
+    command=${command//capture.pcapng/'"$capture"'}
+    tshark() { "$tshark_teardown" "$@"; }
+    eval "$command"
+    unset -f tshark
+}
