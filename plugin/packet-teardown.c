@@ -15,6 +15,7 @@
 #include <epan/conversation.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/expert.h>
+#include <epan/ipproto.h>
 #include <epan/prefs-int.h>
 #include <epan/tap.h>
 #include <epan/to_str.h>
@@ -41,12 +42,14 @@ struct teardown_record {
     uint32_t ack_base;       /* raw minus relative acknowledgement number */
     struct teardown_verdict verdict;
     uint8_t  note;           /* enum record_note; with a note, no verdict */
+    struct teardown_rst_verdict rst;  /* with verdict.rst */
 };
 
 /* Everything needed to draw one frame. */
 struct teardown_view {
     struct teardown_annotation annotation;
     const struct teardown_stream *stream;
+    const struct teardown_rst_verdict *rst;  /* an RST's, else NULL */
     uint32_t seq_base;       /* what to subtract to show TCP's numbering */
     uint32_t ack_base;
 };
@@ -108,9 +111,15 @@ static int hf_state_client = -1;
 static int hf_state_server = -1;
 static int hf_state_sender = -1;
 static int hf_state_receiver = -1;
+static int hf_rst_ttl = -1;
+static int hf_rst_expected_ttl = -1;
+static int hf_rst_origin = -1;
+static int hf_rst_alive_frame = -1;
+static int hf_rst_cause = -1;
 
 static gint ett_teardown = -1;
 static gint ett_states = -1;
+static gint ett_rst = -1;
 
 /* One expert item per check of teardown_checks.h, by check index. */
 static expert_field ei_check[TEARDOWN_CHECK_COUNT];
@@ -497,6 +506,43 @@ relative_seq_base(packet_info *pinfo, const struct tcp_analysis *tcpd, proto_tre
     return tcp_seq_base(tcpd, pinfo);
 }
 
+/* Whether the bytes before offset tcp_start of tvb are the IPv4 or IPv6
+ * header (without extension headers) that carries the TCP header there from
+ * pinfo's source to its destination: then its TTL or hop limit is the
+ * segment's hop signature.  Read from the bytes rather than asked for as a
+ * field, which would cost every packet of every capture. */
+static void
+read_hops(packet_info *pinfo, const field_info *flags_item, struct teardown_segment *segment)
+{
+    tvbuff_t *tvb = flags_item->ds_tvb;
+    int tcp_start = flags_item->start - 12;   /* tcp.flags sits at offset 12 */
+    const uint8_t *ip;
+
+    segment->hops_known = false;
+    if (tvb == NULL || pinfo->net_src.type != pinfo->net_dst.type)
+        return;
+    if (pinfo->net_src.type == AT_IPv4) {
+        for (int ihl = 5; ihl <= 15 && tcp_start - 4 * ihl >= 0; ihl++) {
+            ip = tvb_get_ptr(tvb, tcp_start - 4 * ihl, 20);
+            if (ip[0] == (0x40 | ihl) && ip[9] == IP_PROTO_TCP &&
+                memcmp(ip + 12, pinfo->net_src.data, 4) == 0 &&
+                memcmp(ip + 16, pinfo->net_dst.data, 4) == 0) {
+                segment->hops = ip[8];
+                segment->hops_known = true;
+                return;
+            }
+        }
+    } else if (pinfo->net_src.type == AT_IPv6 && tcp_start >= 40) {
+        ip = tvb_get_ptr(tvb, tcp_start - 40, 40);
+        if ((ip[0] >> 4) == 6 && ip[6] == IP_PROTO_TCP &&
+            memcmp(ip + 8, pinfo->net_src.data, 16) == 0 &&
+            memcmp(ip + 24, pinfo->net_dst.data, 16) == 0) {
+            segment->hops = ip[7];
+            segment->hops_known = true;
+        }
+    }
+}
+
 /* First dissection of a frame: run the state machine, keep its verdict.
  * Most frames leave after reading two fields: their stream is established
  * and not closing, and they carry no FIN, SYN or RST. */
@@ -506,6 +552,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     field_info *flags_item;
     struct teardown_segment segment;
     struct teardown_verdict verdict;
+    struct teardown_rst_verdict rst;
     struct teardown_stream *stream;
     struct teardown_record record;
     const struct tcp_analysis *tcpd;
@@ -551,7 +598,8 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
         last_change.connection = connection;
         last_change.before = *stream;
     }
-    if (!teardown_stream_update(stream, &segment, &verdict))
+    read_hops(pinfo, flags_item, &segment);
+    if (!teardown_stream_update(stream, &segment, &verdict, &rst))
         return NULL;
 
     record = (struct teardown_record) {
@@ -560,6 +608,8 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
         .ack_base = peer_seq_base(stream, segment.endpoint),
         .verdict = verdict,
     };
+    if (verdict.rst)
+        record.rst = rst;
     return add_record(&record);
 }
 
@@ -567,7 +617,8 @@ static void
 build_view(const struct teardown_record *r, packet_info *pinfo, struct teardown_view *view)
 {
     view->stream = connection_at(r->connection);
-    teardown_verdict_expand(view->stream, &r->verdict, r->frame, frame_time_ns(pinfo),
+    view->rst = r->verdict.rst ? &r->rst : NULL;
+    teardown_verdict_expand(view->stream, &r->verdict, view->rst, r->frame, frame_time_ns(pinfo),
                             &view->annotation);
     if (tcp_shows_relative()) {
         view->seq_base = r->seq_base;
@@ -779,6 +830,13 @@ add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     proto_item_set_generated(item);
 }
 
+/* What IPv4 calls TTL, IPv6 calls hop limit. */
+static const char *
+hops_word(const packet_info *pinfo)
+{
+    return pinfo->net_src.type == AT_IPv6 ? "hop limit" : "TTL";
+}
+
 /* A failed check in words, naming the frame it relates to and the expected
  * and seen values in the TCP tree's numbering. */
 static const char *
@@ -822,10 +880,83 @@ check_text(const struct teardown_view *view, packet_info *pinfo, enum teardown_c
         return wmem_strdup_printf(pinfo->pool,
             "%u bytes from the passive closer after it acknowledged the FIN of frame %u (half-closed connection)",
             v->len, a->peer_fin_frame);
+    case TEARDOWN_CHECK_INDEX_RST_TTL_MISMATCH: {
+        struct endpoint_words who = endpoint_words(view, pinfo, v->endpoint);
+
+        return wmem_strdup_printf(pinfo->pool,
+            "RST claims to come from " ADDRESS_FORMAT ", but its %s %u differs from the %u of that endpoint's "
+            "%u earlier segments: probably sent by a device on the path",
+            ADDRESS_ARGS(who), hops_word(pinfo), view->rst->hops, view->rst->baseline_hops,
+            view->rst->baseline_segments);
+    }
+    case TEARDOWN_CHECK_INDEX_RST_SENDER_ALIVE: {
+        struct endpoint_words who = endpoint_words(view, pinfo, v->endpoint);
+
+        return wmem_strdup_printf(pinfo->pool,
+            ADDRESS_FORMAT " keeps sending after the RST of frame %u that claimed to come from it: "
+            "that RST was probably not sent by " ADDRESS_FORMAT,
+            ADDRESS_ARGS(who), a->rst_frame, ADDRESS_ARGS(who));
+    }
     case TEARDOWN_CHECK_COUNT:
         break;
     }
     return "";
+}
+
+/* Why the RST's origin is what it is, in words. */
+static const char *
+rst_origin_text(const struct teardown_view *view, packet_info *pinfo)
+{
+    const struct teardown_annotation *a = &view->annotation;
+    const struct teardown_rst_verdict *rst = view->rst;
+    const char *hops = hops_word(pinfo);
+
+    if (a->alive_frame != 0)
+        return wmem_strdup_printf(pinfo->pool, "path: its purported sender kept sending after it (frame %u)",
+                                  a->alive_frame);
+    if (a->rst_origin == TEARDOWN_RST_ORIGIN_PATH)
+        return wmem_strdup_printf(pinfo->pool, "path: %s %u, where its sender's %u earlier segments had %u",
+                                  hops, rst->hops, rst->baseline_segments, rst->baseline_hops);
+    if (a->rst_origin == TEARDOWN_RST_ORIGIN_ENDPOINT)
+        return wmem_strdup_printf(pinfo->pool, "endpoint: %s %u, as on its sender's %u earlier segments",
+                                  hops, rst->hops, rst->baseline_segments);
+    if (!rst->hops_known)
+        return wmem_strdup_printf(pinfo->pool, "unknown: the RST's %s could not be read", hops);
+    if (rst->baseline_segments < 2)
+        return wmem_strdup_printf(pinfo->pool, "unknown: its sender sent %u segment%s before it, too few to know its usual %s",
+                                  rst->baseline_segments, rst->baseline_segments == 1 ? "" : "s", hops);
+    return wmem_strdup_printf(pinfo->pool, "unknown: its sender's %u earlier segments came with different %ss",
+                              rst->baseline_segments, hops);
+}
+
+/* On every RST: its hop signature against its sender's, who probably sent
+ * it, and what came just before it. */
+static void
+add_rst_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct teardown_view *view,
+              bool wordy)
+{
+    const struct teardown_annotation *a = &view->annotation;
+    const struct teardown_rst_verdict *rst = view->rst;
+    const char *origin = teardown_rst_origin_name((enum teardown_rst_origin)a->rst_origin);
+    proto_item *item;
+    proto_tree *rst_tree;
+
+    if (wordy)
+        item = proto_tree_add_string_format_value(tree, hf_rst_origin, tvb, 0, 0, origin, "%s",
+                                                  rst_origin_text(view, pinfo));
+    else
+        item = proto_tree_add_string(tree, hf_rst_origin, tvb, 0, 0, origin);
+    proto_item_set_generated(item);
+    rst_tree = proto_item_add_subtree(item, ett_rst);
+    if (rst->hops_known)
+        proto_item_set_generated(proto_tree_add_uint(rst_tree, hf_rst_ttl, tvb, 0, 0, rst->hops));
+    if (rst->baseline_known)
+        proto_item_set_generated(proto_tree_add_uint(rst_tree, hf_rst_expected_ttl, tvb, 0, 0,
+                                                     rst->baseline_hops));
+    if (a->alive_frame != 0)
+        add_frame_item(rst_tree, hf_rst_alive_frame, tvb, a->alive_frame);
+    proto_item_set_generated(proto_tree_add_string(tree, hf_rst_cause, tvb, 0, 0,
+        teardown_rst_cause_name((enum teardown_rst_cause)a->rst_cause)));
 }
 
 /* The expected values where a check has one, then one expert item per
@@ -875,8 +1006,12 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     proto_item *item;
     proto_tree *teardown_tree;
 
+    /* A segment with no part in a teardown (an RST after the end, or one
+     * showing an RST's sender alive) carries only what is said of it. */
+    bool in_teardown = a->verdict.role != TEARDOWN_ROLE_NONE;
+
     /* After the whole capture was read, every frame shows how it ended. */
-    if (pattern == TEARDOWN_PATTERN_NONE && PINFO_FD_VISITED(pinfo))
+    if (pattern == TEARDOWN_PATTERN_NONE && PINFO_FD_VISITED(pinfo) && in_teardown)
         pattern = teardown_stream_final_pattern(view->stream);
 
     /* Sentences cost more than the analysis: write them only for a reader. */
@@ -894,12 +1029,14 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
         if (a->verdict.steps & TEARDOWN_STEP(step))
             add_step_item(teardown_tree, tvb, pinfo, view, step, wordy);
     }
-    proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_role, tvb, 0, 0,
-        teardown_role_name((enum teardown_role)a->verdict.role)));
-    proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_initiator, tvb, 0, 0,
-        teardown_side_name((enum teardown_side)a->initiator)));
-    if (a->initiator_by_port)
-        add_flag_item(teardown_tree, hf_initiator_by_port, tvb);
+    if (in_teardown) {
+        proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_role, tvb, 0, 0,
+            teardown_role_name((enum teardown_role)a->verdict.role)));
+        proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_initiator, tvb, 0, 0,
+            teardown_side_name((enum teardown_side)a->initiator)));
+        if (a->initiator_by_port)
+            add_flag_item(teardown_tree, hf_initiator_by_port, tvb);
+    }
     if (pattern != TEARDOWN_PATTERN_NONE)
         proto_item_set_generated(proto_tree_add_string(teardown_tree, hf_pattern, tvb, 0, 0,
             teardown_pattern_name(pattern)));
@@ -921,7 +1058,10 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     }
     if (a->verdict.half_close)
         add_flag_item(teardown_tree, hf_half_close, tvb);
-    add_states_item(teardown_tree, tvb, pinfo, view);
+    if (in_teardown)
+        add_states_item(teardown_tree, tvb, pinfo, view);
+    if (view->rst != NULL)
+        add_rst_items(teardown_tree, tvb, pinfo, view, wordy);
     if (a->verdict.pattern != TEARDOWN_PATTERN_NONE)
         add_summary_item(teardown_tree, tvb, pinfo, view, wordy);
     add_expert_items(teardown_tree, item, tvb, pinfo, view);
@@ -1071,8 +1211,21 @@ proto_register_teardown(void)
           "The inferred TCP state of this segment's sender after sending it", HFILL } },
         { &hf_state_receiver, { "Receiver state", "teardown.state.receiver", FT_STRING, BASE_NONE, NULL, 0x0,
           "The inferred TCP state of this segment's receiver after receiving it", HFILL } },
+        { &hf_rst_origin, { "RST origin", "teardown.rst.origin", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Who probably sent this RST: endpoint, path (a device on the path forged it) or unknown", HFILL } },
+        { &hf_rst_ttl, { "RST TTL", "teardown.rst.ttl", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "The RST's IPv4 TTL or IPv6 hop limit", HFILL } },
+        { &hf_rst_expected_ttl, { "Sender's usual TTL", "teardown.rst.expected_ttl", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "The TTL or hop limit of every earlier segment without RST from the RST's purported sender "
+          "(two or more, all alike)", HFILL } },
+        { &hf_rst_alive_frame, { "Sender alive in frame", "teardown.rst.alive_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+          "The first segment showing the RST's purported sender still alive after it", HFILL } },
+        { &hf_rst_cause, { "RST cause", "teardown.rst.cause", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What came just before the RST: refused, abandoned, after-close, keep-alive, retransmissions, "
+          "idle or abort", HFILL } },
     };
-    static gint *ett[] = { &ett_teardown, &ett_states };
+    static gint *ett[] = { &ett_teardown, &ett_states, &ett_rst };
     /* teardown_checks.h cites, for each check, the RFC 9293 rule behind it. */
     static ei_register_info ei[] = {
 #define TEARDOWN_EXPERT_ENTRY(id, name, group, severity, summary) \

@@ -36,6 +36,11 @@
     /* §3.10.7.4: an RST aborts the connection, here in mid-teardown. */ \
     X(RESET_DURING_TEARDOWN, reset_during_teardown, SEQUENCE, WARN, "RST during the teardown") \
     /* §3.6: a half-closed connection still carries data one way. */ \
-    X(HALF_CLOSE_DATA, half_close_data, SEQUENCE, CHAT, "Data from the passive closer in a half-closed connection")
+    X(HALF_CLOSE_DATA, half_close_data, SEQUENCE, CHAT, "Data from the passive closer in a half-closed connection") \
+    /* §3.10.7.3: a forged RST is accepted when its sequence number fits; \
+     * its IP header still tells how far it travelled. */ \
+    X(RST_TTL_MISMATCH, rst_ttl_mismatch, SECURITY, WARN, "RST's TTL differs from its purported sender's") \
+    /* §3.10.7.3: an endpoint that reset a connection sends nothing more on it. */ \
+    X(RST_SENDER_ALIVE, rst_sender_alive, SECURITY, WARN, "Purported sender of an RST keeps sending after it")
 
 #endif /* TEARDOWN_CHECKS_H */

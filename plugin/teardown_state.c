@@ -159,22 +159,158 @@ begin_verdict(const struct teardown_stream *stream, const struct teardown_segmen
     out->state_before[1] = endpoint_state(stream, 1);
 }
 
+/* What every segment without RST tells about its sender, for judging a
+ * later RST: its hop signature, how far it has sent, and whether it was
+ * re-sending payload or probing with a keep-alive (RFC 9293 §3.8.4: one
+ * byte, or none, at the sequence number before the next). */
+static void
+note_sender(struct teardown_stream *stream, const struct teardown_segment *segment)
+{
+    struct teardown_endpoint *own = &stream->endpoint[segment->endpoint];
+    bool syn_or_fin = segment->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_FIN);
+    uint32_t end = segment->seq + segment->len + (syn_or_fin ? 1 : 0);
+    bool after_idle = stream->seen_any &&
+                      teardown_time_since(segment->time_ns, stream->last_time_ns) >= TEARDOWN_IDLE_NS;
+
+    own->keep_alive = own->sent_any && !syn_or_fin && segment->len <= 1 &&
+                      segment->seq == own->next_seq - 1 && after_idle;
+    if (own->keep_alive || segment->len == 0 || !own->sent_any ||
+        seq_distance(segment->seq + segment->len, own->next_seq) > 0)
+        own->retransmissions = 0;
+    else if (own->retransmissions < UINT8_MAX)
+        own->retransmissions++;
+    if (!own->sent_any || seq_distance(end, own->next_seq) > 0)
+        own->next_seq = end;
+    own->sent_any = true;
+
+    if (segment->hops_known) {
+        if (own->hop_segments == 0)
+            own->hops = segment->hops;
+        else if (own->hops != segment->hops)
+            own->hops_unstable = true;
+        if (own->hop_segments < UINT16_MAX)
+            own->hop_segments++;
+    }
+}
+
+/* A real endpoint that reset a connection sends nothing more on it: data,
+ * a FIN, or an ACK of more than its RST acknowledged show it alive. */
+static bool
+shows_alive(const struct teardown_endpoint *own, const struct teardown_segment *segment)
+{
+    if (own->rst_frame == 0 || own->alive_frame != 0 ||
+        (segment->flags & (TEARDOWN_TH_RST | TEARDOWN_TH_SYN)))
+        return false;
+    return segment->len > 0 || (segment->flags & TEARDOWN_TH_FIN) ||
+           (own->rst_had_ack && (segment->flags & TEARDOWN_TH_ACK) &&
+            seq_distance(segment->ack, own->rst_ack) > 0);
+}
+
+/* What came just before an RST (the stream as it was before it), the first
+ * cause that applies. */
+static enum teardown_rst_cause
+rst_cause(const struct teardown_stream *stream, const struct teardown_segment *segment,
+          enum teardown_pattern pattern)
+{
+    const struct teardown_endpoint *own = &stream->endpoint[segment->endpoint];
+    const struct teardown_endpoint *peer = &stream->endpoint[segment->endpoint ^ 1];
+
+    if (pattern == TEARDOWN_PATTERN_REFUSED)
+        return TEARDOWN_RST_CAUSE_REFUSED;
+    if (pattern == TEARDOWN_PATTERN_ABANDONED)
+        return TEARDOWN_RST_CAUSE_ABANDONED;
+    if (own->ack_frame != 0 || stream->pattern != TEARDOWN_PATTERN_NONE || stream->ended)
+        return TEARDOWN_RST_CAUSE_AFTER_CLOSE;
+    if (peer->keep_alive)
+        return TEARDOWN_RST_CAUSE_KEEP_ALIVE;
+    if (own->retransmissions >= 2)
+        return TEARDOWN_RST_CAUSE_RETRANSMISSIONS;
+    if (stream->seen_any &&
+        teardown_time_since(segment->time_ns, stream->last_time_ns) >= TEARDOWN_IDLE_NS)
+        return TEARDOWN_RST_CAUSE_IDLE;
+    return TEARDOWN_RST_CAUSE_ABORT;
+}
+
+/* Any RST: its hop signature against its sender's baseline (two or more
+ * earlier segments without RST, all alike), and what came before it.  Its
+ * sender's first RST is remembered, to see whether the sender lives on. */
+static void
+judge_rst(struct teardown_stream *stream, const struct teardown_segment *segment,
+          enum teardown_pattern pattern, struct teardown_verdict *out,
+          struct teardown_rst_verdict *rst)
+{
+    struct teardown_endpoint *own = &stream->endpoint[segment->endpoint];
+
+    memset(rst, 0, sizeof *rst);
+    rst->hops_known = segment->hops_known;
+    rst->hops = segment->hops;
+    rst->baseline_known = own->hop_segments >= 2 && !own->hops_unstable;
+    rst->baseline_hops = own->hops;
+    rst->baseline_segments = own->hop_segments;
+    if (!rst->baseline_known || !rst->hops_known)
+        rst->origin = TEARDOWN_RST_ORIGIN_UNKNOWN;
+    else if (rst->hops != rst->baseline_hops)
+        rst->origin = TEARDOWN_RST_ORIGIN_PATH;
+    else
+        rst->origin = TEARDOWN_RST_ORIGIN_ENDPOINT;
+    rst->cause = rst_cause(stream, segment, pattern);
+
+    out->rst = true;
+    if (rst->origin == TEARDOWN_RST_ORIGIN_PATH)
+        out->checks |= TEARDOWN_CHECK_RST_TTL_MISMATCH;
+    if (own->rst_frame == 0) {
+        own->rst_frame = segment->frame;
+        own->rst_had_ack = segment->flags & TEARDOWN_TH_ACK;
+        own->rst_ack = segment->ack;
+    }
+}
+
+/* After the end of a connection, until a new one starts over: RSTs still
+ * get their origin, and a segment may show an RST's sender alive. */
+static bool
+update_after_end(struct teardown_stream *stream, const struct teardown_segment *segment,
+                 struct teardown_verdict *out, struct teardown_rst_verdict *rst)
+{
+    struct teardown_endpoint *own = &stream->endpoint[segment->endpoint];
+
+    if (segment->flags & TEARDOWN_TH_SYN)
+        return false;
+    if (segment->flags & TEARDOWN_TH_RST) {
+        begin_verdict(stream, segment, out);
+        judge_rst(stream, segment, TEARDOWN_PATTERN_NONE, out, rst);
+    } else if (shows_alive(own, segment)) {
+        own->alive_frame = segment->frame;
+        begin_verdict(stream, segment, out);
+        out->checks = TEARDOWN_CHECK_RST_SENDER_ALIVE;
+    } else {
+        return false;
+    }
+    out->state_after[0] = out->state_before[0];
+    out->state_after[1] = out->state_before[1];
+    return true;
+}
+
 /* An RST ends the stream; it is annotated unless the teardown had already
  * completed.  Before any FIN, what it ended depends on the handshake: an
  * attempt refused by the SYN's receiver or abandoned by its sender while
  * that sender had sent nothing but SYNs and no SYN+ACK was seen; else an
  * abort of a connection that was, or must have been, established. */
-static bool
+static void
 handle_reset(struct teardown_stream *stream, const struct teardown_segment *segment,
-             struct teardown_verdict *out)
+             struct teardown_verdict *out, struct teardown_rst_verdict *rst)
 {
     uint8_t sender = segment->endpoint;
     enum teardown_pattern pattern;
 
+    begin_verdict(stream, segment, out);
     if (stream->active != TEARDOWN_NO_ENDPOINT) {
         if (stream->pattern != TEARDOWN_PATTERN_NONE) {
+            /* After a completed teardown: no pattern, role or step. */
+            judge_rst(stream, segment, TEARDOWN_PATTERN_NONE, out, rst);
+            out->state_after[0] = out->state_before[0];
+            out->state_after[1] = out->state_before[1];
             stream->ended = true;
-            return false;
+            return;
         }
         pattern = TEARDOWN_PATTERN_RESET;
     } else if (!stream->established && !stream->synack_seen &&
@@ -183,9 +319,10 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
     } else {
         pattern = TEARDOWN_PATTERN_ABORT;
         infer_client_from_ports(stream);
+        out->sender_side = side_of(stream, sender);
     }
 
-    begin_verdict(stream, segment, out);
+    judge_rst(stream, segment, pattern, out, rst);
     stream->ended = true;
     stream->pattern = pattern;
     out->pattern = pattern;
@@ -193,7 +330,7 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
     if (pattern == TEARDOWN_PATTERN_RESET) {
         out->segments = ++stream->teardown_segments;
         out->role = role_of(stream, sender);
-        out->checks = TEARDOWN_CHECK_RESET_DURING_TEARDOWN;
+        out->checks |= TEARDOWN_CHECK_RESET_DURING_TEARDOWN;
     } else {
         out->segments = 1;
         /* Whoever resets an unclosed connection tears it down. */
@@ -201,7 +338,6 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
         out->role = TEARDOWN_ROLE_ACTIVE;
         out->sender_side = stream->initiator;
     }
-    return true;
 }
 
 /* A FIN: step 1, step 3, a retransmission, or a FIN that moved.  Returns
@@ -336,32 +472,30 @@ check_completion(struct teardown_stream *stream, struct teardown_verdict *out)
     out->segments = stream->teardown_segments;
 }
 
-bool
-teardown_stream_update(struct teardown_stream *stream,
-                       const struct teardown_segment *segment,
-                       struct teardown_verdict *out)
+static bool
+update_connection(struct teardown_stream *stream, const struct teardown_segment *segment,
+                  struct teardown_verdict *out, struct teardown_rst_verdict *rst)
 {
     uint8_t sender = segment->endpoint;
     bool first_segment = !stream->seen_any;
     bool closing_segment = segment->flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST);
     bool fin_retransmission = false;
 
-    if (sender > 1)
-        return false;
-    if (first_segment) {
-        stream->seen_any = true;
-        stream->endpoint[sender].port = segment->src_port;
-        stream->endpoint[sender ^ 1].port = segment->dst_port;
-    }
     if (stream->ended)
-        return false;
+        return update_after_end(stream, segment, out, rst);
+    /* A SYN is never a step and ends nothing, whatever else it carries. */
     if (segment->flags & TEARDOWN_TH_SYN) {
-        if (!(segment->flags & TEARDOWN_TH_RST))
+        if (!(segment->flags & TEARDOWN_TH_RST)) {
+            note_sender(stream, segment);
             note_handshake(stream, segment);
+        }
         return false;
     }
-    if (segment->flags & TEARDOWN_TH_RST)
-        return handle_reset(stream, segment, out);
+    if (segment->flags & TEARDOWN_TH_RST) {
+        handle_reset(stream, segment, out, rst);
+        return true;
+    }
+    note_sender(stream, segment);
     if (stream->active == TEARDOWN_NO_ENDPOINT && !closing_segment) {
         note_established(stream, sender);
         return false;
@@ -388,6 +522,32 @@ teardown_stream_update(struct teardown_stream *stream,
     return true;
 }
 
+bool
+teardown_stream_update(struct teardown_stream *stream,
+                       const struct teardown_segment *segment,
+                       struct teardown_verdict *out,
+                       struct teardown_rst_verdict *rst_out)
+{
+    bool ended_before = stream->ended;
+    bool annotated;
+
+    if (segment->endpoint > 1)
+        return false;
+    if (!stream->seen_any) {
+        stream->endpoint[segment->endpoint].port = segment->src_port;
+        stream->endpoint[segment->endpoint ^ 1].port = segment->dst_port;
+    }
+    /* Judged against the stream as it was: the time since the previous
+     * segment, for one, is measured before this one counts.  After the end
+     * nothing is measured in time. */
+    annotated = update_connection(stream, segment, out, rst_out);
+    if (!ended_before) {
+        stream->seen_any = true;
+        stream->last_time_ns = segment->time_ns;
+    }
+    return annotated;
+}
+
 /* A frame number as known when the segment of frame `now` was fed. */
 static uint32_t
 known_at(uint32_t frame, uint32_t now)
@@ -398,6 +558,7 @@ known_at(uint32_t frame, uint32_t now)
 void
 teardown_verdict_expand(const struct teardown_stream *stream,
                         const struct teardown_verdict *verdict,
+                        const struct teardown_rst_verdict *rst,
                         uint32_t frame, int64_t time_ns,
                         struct teardown_annotation *out)
 {
@@ -423,6 +584,17 @@ teardown_verdict_expand(const struct teardown_stream *stream,
         out->ack_frame = own->ack_frame;
     if (verdict->retransmission)
         out->original_frame = out->own_fin_frame;
+    if (verdict->checks & TEARDOWN_CHECK_RST_SENDER_ALIVE)
+        out->rst_frame = known_at(own->rst_frame, frame);
+    if (verdict->rst && rst != NULL) {
+        out->rst_cause = rst->cause;
+        out->rst_origin = rst->origin;
+        /* A sender alive after its first RST did not send it. */
+        if (own->rst_frame == frame && own->alive_frame != 0) {
+            out->alive_frame = own->alive_frame;
+            out->rst_origin = TEARDOWN_RST_ORIGIN_PATH;
+        }
+    }
     if (has_step1) {
         out->step1_frame = stream->endpoint[stream->active].fin_frame;
         if ((verdict->steps & TEARDOWN_STEP(4)) || verdict->pattern != TEARDOWN_PATTERN_NONE)
@@ -437,13 +609,19 @@ teardown_stream_starts_over(const struct teardown_stream *stream, uint16_t flags
            stream->pattern != TEARDOWN_PATTERN_NONE;
 }
 
+/* Before the end every segment counts (hop signatures, keep-alives,
+ * retransmissions, time); after it, RSTs, a SYN starting over, and while an
+ * RST's sender has not been seen alive, that sender's segments. */
 bool
 teardown_stream_ignores(const struct teardown_stream *stream, uint16_t flags)
 {
-    if (stream->ended)
-        return !teardown_stream_starts_over(stream, flags);
-    return stream->established && stream->active == TEARDOWN_NO_ENDPOINT &&
-           !(flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_SYN | TEARDOWN_TH_RST));
+    const struct teardown_endpoint *endpoint = stream->endpoint;
+    bool awaiting_alive = (endpoint[0].rst_frame != 0 && endpoint[0].alive_frame == 0) ||
+                          (endpoint[1].rst_frame != 0 && endpoint[1].alive_frame == 0);
+
+    if (!stream->ended || (flags & TEARDOWN_TH_RST) || teardown_stream_starts_over(stream, flags))
+        return false;
+    return !awaiting_alive || (flags & TEARDOWN_TH_SYN);
 }
 
 enum teardown_pattern
@@ -472,6 +650,11 @@ teardown_summary(const struct teardown_verdict *verdict, char *text, size_t size
     size_t length = 0;
     bool pattern_too = verdict->steps != 0 && verdict->pattern != TEARDOWN_PATTERN_NONE;
 
+    /* No part in a teardown: an RST after the end, or its sender alive. */
+    if (verdict->role == TEARDOWN_ROLE_NONE) {
+        snprintf(text, size, "%s", verdict->rst ? "RST after the end" : "RST's sender alive");
+        return;
+    }
     for (unsigned step = 1; step <= 4; step++) {
         if (verdict->steps & TEARDOWN_STEP(step)) {
             if (length > 0)
@@ -577,4 +760,28 @@ teardown_check_name(enum teardown_check_index check)
     };
 
     return (unsigned)check < TEARDOWN_CHECK_COUNT ? names[check] : "none";
+}
+
+const char *
+teardown_rst_origin_name(enum teardown_rst_origin origin)
+{
+    switch (origin) {
+    case TEARDOWN_RST_ORIGIN_ENDPOINT: return "endpoint";
+    case TEARDOWN_RST_ORIGIN_PATH:     return "path";
+    default:                           return "unknown";
+    }
+}
+
+const char *
+teardown_rst_cause_name(enum teardown_rst_cause cause)
+{
+    switch (cause) {
+    case TEARDOWN_RST_CAUSE_REFUSED:         return "refused";
+    case TEARDOWN_RST_CAUSE_ABANDONED:       return "abandoned";
+    case TEARDOWN_RST_CAUSE_AFTER_CLOSE:     return "after-close";
+    case TEARDOWN_RST_CAUSE_KEEP_ALIVE:      return "keep-alive";
+    case TEARDOWN_RST_CAUSE_RETRANSMISSIONS: return "retransmissions";
+    case TEARDOWN_RST_CAUSE_IDLE:            return "idle";
+    default:                                 return "abort";
+    }
 }

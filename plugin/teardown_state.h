@@ -81,6 +81,30 @@ enum teardown_tcp_state {
     TEARDOWN_STATE_LAST_ACK
 };
 
+/* Who sent an RST, judged from its hop signature and what its purported
+ * sender did after it. */
+enum teardown_rst_origin {
+    TEARDOWN_RST_ORIGIN_UNKNOWN,
+    TEARDOWN_RST_ORIGIN_ENDPOINT,
+    TEARDOWN_RST_ORIGIN_PATH
+};
+
+/* What came just before an RST, the first that applies in this order. */
+enum teardown_rst_cause {
+    TEARDOWN_RST_CAUSE_REFUSED,
+    TEARDOWN_RST_CAUSE_ABANDONED,
+    TEARDOWN_RST_CAUSE_AFTER_CLOSE,
+    TEARDOWN_RST_CAUSE_KEEP_ALIVE,
+    TEARDOWN_RST_CAUSE_RETRANSMISSIONS,
+    TEARDOWN_RST_CAUSE_IDLE,
+    TEARDOWN_RST_CAUSE_ABORT,
+    TEARDOWN_RST_CAUSE_COUNT
+};
+
+/* How long a connection must have been silent for a segment to count as
+ * sent after idle time (keep-alive probes, idle RSTs). */
+#define TEARDOWN_IDLE_NS INT64_C(1000000000)
+
 /* The checks of teardown_checks.h, one bit each in teardown_verdict.checks:
  * TEARDOWN_CHECK_ACK_BEYOND_FIN and so on. */
 enum teardown_check_index {
@@ -109,6 +133,9 @@ struct teardown_segment {
     uint32_t ack;       /* raw; meaningful only with TEARDOWN_TH_ACK */
     uint32_t len;       /* payload length */
     int64_t  time_ns;   /* capture time (teardown_time_ns()) */
+    uint8_t  hops;      /* IPv4 TTL or IPv6 hop limit of the IP header
+                           carrying it, when hops_known */
+    bool     hops_known;
 };
 
 /* What the state machine decides about one segment, in 24 bytes: what a
@@ -128,12 +155,27 @@ struct teardown_verdict {
     uint32_t endpoint : 1;   /* the sender, as in the segment */
     uint32_t retransmission : 1;
     uint32_t half_close : 1;
+    uint32_t rst : 1;        /* an RST: see struct teardown_rst_verdict */
     uint8_t  state_before[2]; /* enum teardown_tcp_state of each endpoint */
     uint8_t  state_after[2];  /* ... once this segment is sent and received */
 };
 
 _Static_assert(TEARDOWN_CHECK_COUNT <= 16, "teardown_verdict.checks holds every check");
-_Static_assert(TEARDOWN_PATTERN_COUNT <= 1 << 4, "teardown_verdict.pattern holds every pattern");
+
+/* What is decided about an RST besides its verdict, in 6 bytes, kept for
+ * RST frames. */
+struct teardown_rst_verdict {
+    uint16_t baseline_segments;/* the sender's earlier segments without RST
+                                  that its baseline comes from (saturated) */
+    uint8_t  hops;             /* the RST's own hop signature ... */
+    uint8_t  baseline_hops;    /* ... and its sender's usual one */
+    uint8_t  origin : 2;       /* enum teardown_rst_origin, as known at the RST */
+    uint8_t  cause : 3;        /* enum teardown_rst_cause */
+    uint8_t  hops_known : 1;
+    uint8_t  baseline_known : 1;
+};
+
+_Static_assert(TEARDOWN_RST_CAUSE_COUNT <= 1 << 3, "teardown_rst_verdict.cause holds every cause");
 
 /* Everything said about one segment.  Frame numbers are 0 where not set. */
 struct teardown_annotation {
@@ -152,6 +194,13 @@ struct teardown_annotation {
     uint32_t peer_fin_seq;   /* the other endpoint's first FIN, if any */
     uint32_t peer_fin_frame;
     uint32_t step1_frame;    /* the stream's step-1 FIN, if any */
+    uint32_t rst_frame;      /* the sender's first RST, when this segment shows
+                                it alive after it */
+    uint32_t alive_frame;    /* an RST: the first segment showing its sender
+                                alive after it, once the stream has seen it */
+    uint8_t  rst_origin;     /* an RST: enum teardown_rst_origin, with what
+                                the stream has seen since */
+    uint8_t  rst_cause;      /* an RST: enum teardown_rst_cause */
     int64_t  duration_ns;    /* step 4, or with a pattern: time since step 1 */
 };
 
@@ -163,6 +212,19 @@ struct teardown_endpoint {
     uint16_t port;
     uint8_t  fin_step;   /* 1 or 3 */
     bool     acked_beyond; /* an ACK beyond that FIN was reported */
+    bool     sent_any;     /* next_seq is known */
+    bool     keep_alive;   /* its latest segment was a keep-alive probe */
+    bool     hops_unstable;/* its segments without RST differed in hops */
+    bool     rst_had_ack;
+    uint8_t  hops;         /* hop signature of its first segment without RST */
+    uint8_t  retransmissions; /* its latest segments re-sending payload, in
+                                 a row (saturated) */
+    uint16_t hop_segments; /* its segments without RST with a known hop
+                              signature (saturated) */
+    uint32_t next_seq;     /* the sequence number after what it sent */
+    uint32_t rst_frame;    /* its first RST in this connection */
+    uint32_t rst_ack;      /* that RST's ACK, with rst_had_ack */
+    uint32_t alive_frame;  /* its first segment showing it alive after it */
 };
 
 /* One connection.  A TCP stream that holds several connections in turn (the
@@ -171,6 +233,7 @@ struct teardown_endpoint {
 struct teardown_stream {
     struct teardown_endpoint endpoint[2];
     int64_t  step1_time_ns;
+    int64_t  last_time_ns;      /* the latest segment's, either direction */
     uint32_t teardown_segments; /* segments since step 1, step 1 included */
     uint32_t step2_frame;
     uint32_t step3_frame;
@@ -200,20 +263,24 @@ void teardown_stream_init(struct teardown_stream *stream);
 bool teardown_stream_starts_over(const struct teardown_stream *stream, uint16_t flags);
 
 /* Feed one segment.  Fills *out and returns true when the segment is
- * annotated (a step, a retransmitted FIN, half-close data, a failed check or
- * the RST that ends the stream); returns false, leaving *out unspecified,
- * otherwise.  Segments quoted inside ICMP errors, or whose TCP header was not
- * fully captured, must not be fed: they would change the state. */
+ * annotated (a step, a retransmitted FIN, half-close data, a failed check,
+ * an RST, or a segment showing an RST's purported sender alive); returns
+ * false, leaving *out unspecified, otherwise.  For an RST (out->rst) it also
+ * fills *rst_out.  Segments quoted inside ICMP errors, or whose TCP header
+ * was not fully captured, must not be fed: they would change the state. */
 bool teardown_stream_update(struct teardown_stream *stream,
                             const struct teardown_segment *segment,
-                            struct teardown_verdict *out);
+                            struct teardown_verdict *out,
+                            struct teardown_rst_verdict *rst_out);
 
 /* The whole annotation of a segment that teardown_stream_update() gave this
- * verdict for, the segment's frame number and time given again.  The same
- * however many segments were fed since, but for ack_frame, which appears once
- * the acknowledging segment has been fed. */
+ * verdict (and for an RST, this RST verdict; else NULL) for, the segment's
+ * frame number and time given again.  The same however many segments were
+ * fed since, but for the links to later frames, which appear once the stream
+ * has seen them: ack_frame, alive_frame and with it rst_origin. */
 void teardown_verdict_expand(const struct teardown_stream *stream,
                              const struct teardown_verdict *verdict,
+                             const struct teardown_rst_verdict *rst,
                              uint32_t frame, int64_t time_ns,
                              struct teardown_annotation *out);
 
@@ -249,5 +316,7 @@ const char *teardown_side_name(enum teardown_side side);
 const char *teardown_pattern_name(enum teardown_pattern pattern);
 const char *teardown_tcp_state_name(enum teardown_tcp_state state);  /* "FIN-WAIT-1" */
 const char *teardown_check_name(enum teardown_check_index check);    /* "ack_beyond_fin" */
+const char *teardown_rst_origin_name(enum teardown_rst_origin origin); /* "path" */
+const char *teardown_rst_cause_name(enum teardown_rst_cause cause);    /* "keep-alive" */
 
 #endif /* TEARDOWN_STATE_H */

@@ -50,6 +50,13 @@ struct model {
     uint32_t fin_frame[2];
     uint8_t  fin_step[2];
     bool     beyond_said[2];  /* an ACK beyond this endpoint's FIN was reported */
+    uint16_t hop_segments[2]; /* segments without RST with a known TTL */
+    uint8_t  hops[2];         /* the first of their TTLs */
+    bool     hops_unstable[2];
+    uint32_t rst_frame[2];    /* each endpoint's first RST */
+    bool     rst_had_ack[2];
+    uint32_t rst_ack[2];
+    uint32_t alive_frame[2];  /* its first segment showing it alive after it */
     uint32_t step_frame[5];   /* first frame of each step */
     int64_t  step1_time_ns;
 };
@@ -64,6 +71,7 @@ struct stream_pair {
 struct said {
     const struct teardown_stream *stream;
     struct teardown_verdict verdict;
+    struct teardown_rst_verdict rst;
     uint32_t frame;
     int64_t time_ns;
     struct teardown_annotation annotation;
@@ -162,6 +170,9 @@ decode_segment(struct stream_pair *pairs, const uint8_t *r, uint32_t frame, int6
     segment->ack = (r[0] & 0x20) ? read32(r + 10) : m->next_seq[endpoint ^ 1] + (int8_t)r[3];
     segment->len = (r[0] & 0x40) ? (uint32_t)(r[4] | r[5] << 8) : r[4] & 7u;
     segment->time_ns = *clock_ns;
+    /* Without a wide length, r[4] bits 3-5 give the TTL: 60-63, or unknown. */
+    segment->hops_known = !(r[0] & 0x40) && (r[4] & 0x20);
+    segment->hops = (uint8_t)(60 + ((r[4] >> 3) & 3));
     m->next_seq[endpoint] = segment->seq + segment->len +
                             ((flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_FIN)) ? 1 : 0);
     return pair;
@@ -199,6 +210,47 @@ role_of(const struct model *m, uint8_t endpoint)
     return endpoint == m->active || m->simultaneous ? TEARDOWN_ROLE_ACTIVE : TEARDOWN_ROLE_PASSIVE;
 }
 
+/* A segment without RST, as the baseline of its sender's hop signature. */
+static void
+note_hops(struct model *m, const struct teardown_segment *s)
+{
+    uint8_t e = s->endpoint;
+
+    if (!s->hops_known)
+        return;
+    if (m->hop_segments[e] == 0)
+        m->hops[e] = s->hops;
+    else if (m->hops[e] != s->hops)
+        m->hops_unstable[e] = true;
+    if (m->hop_segments[e] < UINT16_MAX)
+        m->hop_segments[e]++;
+}
+
+/* Every RST: its origin from its TTL against two or more earlier segments
+ * of its sender without RST, all alike; alive comes later. */
+static void
+check_rst_fields(struct model *m, const struct teardown_segment *s,
+                 const struct teardown_annotation *a, uint32_t expected_checks)
+{
+    uint32_t frame = s->frame;
+    uint8_t e = s->endpoint;
+    bool baseline = m->hop_segments[e] >= 2 && !m->hops_unstable[e];
+    uint8_t origin = !baseline || !s->hops_known ? TEARDOWN_RST_ORIGIN_UNKNOWN :
+                     s->hops != m->hops[e] ? TEARDOWN_RST_ORIGIN_PATH : TEARDOWN_RST_ORIGIN_ENDPOINT;
+
+    require(a->verdict.rst);
+    require(a->rst_origin == origin);
+    require(a->alive_frame == 0);
+    if (origin == TEARDOWN_RST_ORIGIN_PATH)
+        expected_checks |= TEARDOWN_CHECK_RST_TTL_MISMATCH;
+    require(a->verdict.checks == expected_checks);
+    if (m->rst_frame[e] == NO_FRAME) {
+        m->rst_frame[e] = frame;
+        m->rst_had_ack[e] = s->flags & TEARDOWN_TH_ACK;
+        m->rst_ack[e] = s->ack;
+    }
+}
+
 static void
 check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
             const struct teardown_annotation *a)
@@ -208,14 +260,18 @@ check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
     uint8_t pattern;
 
     m->ended = true;
-    if (m->active != NONE) {
-        require(annotated == !completed);
-        if (!annotated)
-            return;
+    require(annotated);
+    if (completed) {
+        /* After a completed teardown: an RST with no part in it. */
+        require(a->verdict.pattern == TEARDOWN_PATTERN_NONE);
+        require(a->verdict.role == TEARDOWN_ROLE_NONE);
+        require(a->rst_cause == TEARDOWN_RST_CAUSE_AFTER_CLOSE);
+        check_rst_fields(m, s, a, 0);
+    } else if (m->active != NONE) {
         require(a->verdict.pattern == TEARDOWN_PATTERN_RESET);
         require(a->verdict.role == role_of(m, s->endpoint));
         require(a->initiator == m->initiator);
-        require(a->verdict.checks == TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+        check_rst_fields(m, s, a, TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
     } else {
         bool attempt = !m->established && m->synack_receiver == NONE && m->syn_sender != NONE;
         bool by_port;
@@ -227,16 +283,51 @@ check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
             pattern = TEARDOWN_PATTERN_ABANDONED;
         else
             pattern = TEARDOWN_PATTERN_REFUSED;
-        require(annotated);
         require(a->verdict.pattern == pattern);
+        require(pattern != TEARDOWN_PATTERN_REFUSED || a->rst_cause == TEARDOWN_RST_CAUSE_REFUSED);
+        require(pattern != TEARDOWN_PATTERN_ABANDONED || a->rst_cause == TEARDOWN_RST_CAUSE_ABANDONED);
         require(a->verdict.role == TEARDOWN_ROLE_ACTIVE);
         require(a->initiator == side_of(client, s->endpoint));
         require(a->initiator_by_port == by_port);
-        require(a->verdict.checks == 0);
+        check_rst_fields(m, s, a, 0);
     }
     require(a->verdict.steps == 0);
     require(!a->verdict.retransmission && !a->verdict.half_close);
-    m->pattern = a->verdict.pattern;
+    if (!completed)
+        m->pattern = a->verdict.pattern;
+}
+
+/* After the end: RSTs keep their origin, and the first segment of an RST's
+ * sender with payload, a FIN or an ACK beyond its RST's shows it alive. */
+static void
+check_after_end(struct model *m, const struct teardown_segment *s, bool annotated,
+                const struct teardown_annotation *a)
+{
+    uint32_t frame = s->frame;
+    uint8_t e = s->endpoint;
+    bool alive;
+
+    if (s->flags & TEARDOWN_TH_SYN) {
+        require(!annotated);
+        return;
+    }
+    if (s->flags & TEARDOWN_TH_RST) {
+        require(annotated);
+        require(a->verdict.pattern == TEARDOWN_PATTERN_NONE && a->verdict.role == TEARDOWN_ROLE_NONE);
+        require(a->rst_cause == TEARDOWN_RST_CAUSE_AFTER_CLOSE);
+        check_rst_fields(m, s, a, 0);
+        return;
+    }
+    alive = m->rst_frame[e] != NO_FRAME && m->alive_frame[e] == NO_FRAME &&
+            (s->len > 0 || (s->flags & TEARDOWN_TH_FIN) ||
+             (m->rst_had_ack[e] && (s->flags & TEARDOWN_TH_ACK) && seq_distance(s->ack, m->rst_ack[e]) > 0));
+    require(annotated == alive);
+    if (!alive)
+        return;
+    m->alive_frame[e] = frame;
+    require(a->verdict.checks == TEARDOWN_CHECK_RST_SENDER_ALIVE);
+    require(a->verdict.steps == 0 && a->verdict.role == TEARDOWN_ROLE_NONE);
+    require(a->rst_frame == m->rst_frame[e]);
 }
 
 /* A segment that is neither SYN nor RST: the documented rules decide exactly
@@ -410,10 +501,10 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
 {
     struct model *m = &pair->model;
     struct teardown_verdict verdict;
+    struct teardown_rst_verdict rst;
     struct teardown_annotation a;
     uint32_t frame = s->frame;
     bool annotated;
-
     bool starts_over = (s->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
                        m->pattern != TEARDOWN_PATTERN_NONE;
 
@@ -423,24 +514,27 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
     else if (starts_over)
         return;
     in_state_machine = true;
-    annotated = teardown_stream_update(&pair->stream, s, &verdict);
+    annotated = teardown_stream_update(&pair->stream, s, &verdict, &rst);
     if (annotated)
-        teardown_verdict_expand(&pair->stream, &verdict, frame, s->time_ns, &a);
+        teardown_verdict_expand(&pair->stream, &verdict, verdict.rst ? &rst : NULL, frame, s->time_ns, &a);
     in_state_machine = false;
     if (annotated && said_count < MAX_RECORDS) {
         struct said *r = &said[said_count++];
 
         r->stream = &pair->stream;
         memcpy(&r->verdict, &verdict, sizeof verdict);
+        memcpy(&r->rst, &rst, sizeof rst);
         r->frame = frame;
         r->time_ns = s->time_ns;
         memcpy(&r->annotation, &a, sizeof a);
     }
 
     if (m->ended) {
-        require(!annotated);
+        check_after_end(m, s, annotated, &a);
     } else if (s->flags & TEARDOWN_TH_SYN) {
         require(!annotated);
+        if (!(s->flags & TEARDOWN_TH_RST))
+            note_hops(m, s);
         /* SYNs name the client until a teardown has begun. */
         if (!(s->flags & TEARDOWN_TH_RST) && m->active == NONE) {
             if (!(s->flags & TEARDOWN_TH_ACK) && m->syn_sender == NONE)
@@ -451,6 +545,7 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
     } else if (s->flags & TEARDOWN_TH_RST) {
         check_reset(m, s, annotated, &a);
     } else {
+        note_hops(m, s);
         note_established(m, s->endpoint);
         check_segment(m, s, annotated, &a);
         check_order(m, &a, annotated, frame, m->step_frame);
@@ -468,13 +563,22 @@ check_said_again(void)
         struct teardown_annotation again, before;
         uint32_t frame = r->frame;
 
-        teardown_verdict_expand(r->stream, &r->verdict, frame, r->time_ns, &again);
+        teardown_verdict_expand(r->stream, &r->verdict, r->verdict.rst ? &r->rst : NULL, frame,
+                                r->time_ns, &again);
         if (r->annotation.ack_frame != 0)
             require(again.ack_frame == r->annotation.ack_frame);
         else
             require(again.ack_frame == 0 || again.ack_frame > frame);
+        if (r->annotation.alive_frame != 0)
+            require(again.alive_frame == r->annotation.alive_frame);
+        else
+            require(again.alive_frame == 0 || again.alive_frame > frame);
+        /* A sender seen alive after its RST did not send it. */
+        require(again.alive_frame == 0 || again.rst_origin == TEARDOWN_RST_ORIGIN_PATH);
         memcpy(&before, &r->annotation, sizeof before);
         before.ack_frame = again.ack_frame;
+        before.alive_frame = again.alive_frame;
+        before.rst_origin = again.rst_origin;
         require(memcmp(&before, &again, sizeof again) == 0);
     }
 }

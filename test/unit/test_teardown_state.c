@@ -20,6 +20,8 @@
 struct trace {
     struct teardown_stream stream;
     struct teardown_annotation said;  /* about the last segment */
+    struct teardown_rst_verdict rst;  /* ... when it was an RST */
+    uint8_t hops[2];                  /* each endpoint's TTL, 0: unknown */
     uint16_t port[2];
     uint32_t frame;
     int64_t time_ns;
@@ -33,6 +35,7 @@ trace_init(struct trace *t, uint16_t port0, uint16_t port1)
     t->port[1] = port1;
     t->frame = 0;
     t->time_ns = 1700000000 * INT64_C(1000000000);
+    t->hops[0] = t->hops[1] = 0;
 }
 
 static uint16_t
@@ -66,12 +69,15 @@ seg(struct trace *t, int from, const char *flags, uint32_t seq, uint32_t ack, ui
         .ack = ack,
         .len = len,
         .time_ns = (t->time_ns += 10 * NANOS_PER_MS),
+        .hops = t->hops[from],
+        .hops_known = t->hops[from] != 0,
     };
     struct teardown_verdict verdict;
-    bool annotated = teardown_stream_update(&t->stream, &segment, &verdict);
+    bool annotated = teardown_stream_update(&t->stream, &segment, &verdict, &t->rst);
 
     if (annotated)
-        teardown_verdict_expand(&t->stream, &verdict, segment.frame, segment.time_ns, &t->said);
+        teardown_verdict_expand(&t->stream, &verdict, verdict.rst ? &t->rst : NULL, segment.frame,
+                                segment.time_ns, &t->said);
     else
         memset(&t->said, 0, sizeof t->said);
     return annotated;
@@ -480,8 +486,12 @@ test_reset_during_teardown(void)
     g_assert_cmpuint(t.said.verdict.segments, ==, 2);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
     g_assert_cmpuint(t.said.step1_frame, ==, 6);
+    /* After the RST: a retransmitted FIN is nothing; another RST keeps its
+     * origin, with no pattern or role. */
     g_assert_false(seg(&t, CLIENT, "FA", 1101, 5201, 100));
-    g_assert_false(seg(&t, SERVER, "R", 5201, 0, 0));
+    g_assert_true(seg(&t, SERVER, "R", 5201, 0, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_NONE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_true(t.said.verdict.rst);
     g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_RESET);
 }
 
@@ -499,8 +509,9 @@ test_rst_ack_is_never_a_step(void)
     g_assert_cmpuint(t.stream.endpoint[CLIENT].ack_frame, ==, 0);
 }
 
+/* An RST after a completed teardown ends nothing more. */
 static void
-test_rst_after_completion_is_not_annotated(void)
+test_rst_after_completion(void)
 {
     struct trace t;
 
@@ -508,7 +519,10 @@ test_rst_after_completion_is_not_annotated(void)
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
     g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));
-    g_assert_false(seg(&t, SERVER, "R", 5202, 0, 0));
+    /* No part in the teardown: only its origin and cause. */
+    g_assert_true(seg(&t, SERVER, "R", 5202, 0, 0));
+    assert_said(&t, 0, TEARDOWN_ROLE_NONE, TEARDOWN_PATTERN_NONE, 0);
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_AFTER_CLOSE);
     g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_THREE_WAY);
 }
 
@@ -672,7 +686,9 @@ test_stale_ack_then_retry(void)
     g_assert_false(seg(&t, SERVER, "A", 5000, 777, 0));
     g_assert_true(seg(&t, CLIENT, "R", 777, 0, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABANDONED, 0);
-    g_assert_true(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));
+    /* Ended: only what could show the RST's sender alive still counts. */
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));
+    g_assert_true(teardown_stream_ignores(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
     g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
     g_assert_true(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
     g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_SYN));
@@ -754,20 +770,178 @@ static void
 test_starts_over_only_after_the_end(void)
 {
     struct trace t;
-    struct teardown_stream before;
 
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
     g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
-    before = t.stream;
     g_assert_false(seg(&t, SERVER, "S", 9000, 0, 0));
-    g_assert_cmpmem(&before, sizeof before, &t.stream, sizeof t.stream);
+    g_assert_cmpuint(t.stream.client, ==, CLIENT);
+    g_assert_cmpuint(t.stream.syn_sender, ==, CLIENT);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));
     g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));
     g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_THREE_WAY);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
     g_assert_true(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
     g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
+}
+
+/* The RST's hop signature against its sender's earlier segments. */
+static void
+test_rst_origin_from_ttl(void)
+{
+    struct trace t;
+
+    /* Two earlier segments at 63, the RST at 64: forged on the path. */
+    open_connection(&t, 1000, 5000);
+    t.hops[SERVER] = 63;
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 10));
+    g_assert_false(seg(&t, SERVER, "A", 5211, 1101, 10));
+    t.hops[SERVER] = 64;
+    g_assert_true(seg(&t, SERVER, "RA", 5221, 1101, 0));
+    g_assert_cmpuint(t.said.rst_origin, ==, TEARDOWN_RST_ORIGIN_PATH);
+    g_assert_cmpuint(t.said.verdict.checks, ==, TEARDOWN_CHECK_RST_TTL_MISMATCH);
+    g_assert_true(t.rst.baseline_known);
+    g_assert_cmpuint(t.rst.hops, ==, 64);
+    g_assert_cmpuint(t.rst.baseline_hops, ==, 63);
+    g_assert_cmpuint(t.rst.baseline_segments, ==, 2);
+
+    /* The same TTL: the endpoint. */
+    open_connection(&t, 1000, 5000);
+    t.hops[SERVER] = 63;
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 10));
+    g_assert_false(seg(&t, SERVER, "A", 5211, 1101, 10));
+    g_assert_true(seg(&t, SERVER, "RA", 5221, 1101, 0));
+    g_assert_cmpuint(t.said.rst_origin, ==, TEARDOWN_RST_ORIGIN_ENDPOINT);
+    g_assert_cmpuint(t.said.verdict.checks, ==, 0);
+
+    /* One earlier segment is no baseline. */
+    trace_init(&t, 40000, 22);
+    t.hops[SERVER] = 63;
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 10));
+    t.hops[SERVER] = 64;
+    g_assert_true(seg(&t, SERVER, "RA", 5211, 1101, 0));
+    g_assert_cmpuint(t.said.rst_origin, ==, TEARDOWN_RST_ORIGIN_UNKNOWN);
+    g_assert_false(t.rst.baseline_known);
+    g_assert_cmpuint(t.said.verdict.checks, ==, 0);
+
+    /* Earlier TTLs that varied: unstable, no verdict. */
+    trace_init(&t, 40000, 22);
+    t.hops[SERVER] = 63;
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 10));
+    t.hops[SERVER] = 62;
+    g_assert_false(seg(&t, SERVER, "A", 5211, 1101, 10));
+    g_assert_false(seg(&t, SERVER, "A", 5221, 1101, 10));
+    g_assert_true(seg(&t, SERVER, "RA", 5231, 1101, 0));
+    g_assert_cmpuint(t.said.rst_origin, ==, TEARDOWN_RST_ORIGIN_UNKNOWN);
+    g_assert_false(t.rst.baseline_known);
+}
+
+/* Feeds a stream where the server's RST ends the connection, then checks
+ * which of the server's later segments shows it alive. */
+static void
+reset_by_server(struct trace *t)
+{
+    open_connection(t, 1000, 5000);
+    g_assert_true(seg(t, SERVER, "RA", 5201, 1101, 0));
+    g_assert_cmpuint(t->said.verdict.pattern, ==, TEARDOWN_PATTERN_ABORT);
+}
+
+static void
+test_rst_sender_alive(void)
+{
+    struct trace t;
+
+    /* By payload; an RST from the client and the client's own segments
+     * say nothing about the server. */
+    reset_by_server(&t);
+    g_assert_false(seg(&t, CLIENT, "A", 1101, 5201, 10));
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1101, 5));                 /* frame 9 */
+    g_assert_cmpuint(t.said.verdict.checks, ==, TEARDOWN_CHECK_RST_SENDER_ALIVE);
+    g_assert_cmpuint(t.said.verdict.role, ==, TEARDOWN_ROLE_NONE);
+    g_assert_cmpuint(t.said.rst_frame, ==, 6);
+    g_assert_false(seg(&t, SERVER, "A", 5206, 1101, 5));                /* once */
+    g_assert_cmpuint(t.stream.endpoint[SERVER].alive_frame, ==, 9);
+
+    /* By FIN. */
+    reset_by_server(&t);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_cmpuint(t.said.verdict.checks, ==, TEARDOWN_CHECK_RST_SENDER_ALIVE);
+    g_assert_cmpuint(t.said.verdict.steps, ==, 0);
+
+    /* By an ACK beyond the RST's ACK; not by the same ACK. */
+    reset_by_server(&t);
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1111, 0));
+    g_assert_cmpuint(t.said.verdict.checks, ==, TEARDOWN_CHECK_RST_SENDER_ALIVE);
+
+    /* An RST without ACK: ACKs show nothing. */
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "R", 5201, 0, 0));
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1111, 0));
+    /* Later RSTs keep their origin, without pattern or role. */
+    g_assert_true(seg(&t, CLIENT, "R", 1101, 0, 0));
+    g_assert_true(t.said.verdict.rst);
+    g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_NONE);
+    g_assert_cmpuint(t.said.verdict.role, ==, TEARDOWN_ROLE_NONE);
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_AFTER_CLOSE);
+}
+
+/* What came just before an RST. */
+static void
+test_rst_causes(void)
+{
+    struct trace t;
+
+    /* A keep-alive probe one byte before the client's next seq, after 1 s
+     * of silence, answered by an RST: the server had lost the connection. */
+    open_connection(&t, 1000, 5000);
+    t.time_ns += 2 * TEARDOWN_IDLE_NS;
+    g_assert_false(seg(&t, CLIENT, "A", 1100, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "R", 5201, 0, 0));
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_KEEP_ALIVE);
+
+    /* The same probe without the silence is no keep-alive. */
+    open_connection(&t, 1000, 5000);
+    g_assert_false(seg(&t, CLIENT, "A", 1100, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "R", 5201, 0, 0));
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_ABORT);
+
+    /* Two retransmissions of payload already sent, then the sender gives up. */
+    open_connection(&t, 1000, 5000);
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 50));
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 50));
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 50));
+    g_assert_true(seg(&t, SERVER, "RA", 5251, 1101, 0));
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_RETRANSMISSIONS);
+
+    /* One retransmission is not giving up. */
+    open_connection(&t, 1000, 5000);
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 50));
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 50));
+    g_assert_true(seg(&t, SERVER, "RA", 5251, 1101, 0));
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_ABORT);
+
+    /* A second of silence, then the RST. */
+    open_connection(&t, 1000, 5000);
+    t.time_ns += TEARDOWN_IDLE_NS;
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1101, 0));
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_IDLE);
+
+    /* The sender's own FIN was acknowledged: a late segment met a closed
+     * socket. */
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_true(seg(&t, CLIENT, "A", 1101, 5202, 0));
+    g_assert_true(seg(&t, SERVER, "RA", 5202, 1101, 0));
+    g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_RESET);
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_AFTER_CLOSE);
+
+    /* Refused and abandoned are their own causes. */
+    trace_init(&t, 40000, 22);
+    g_assert_false(seg(&t, CLIENT, "S", 1000, 0, 0));
+    g_assert_true(seg(&t, SERVER, "RA", 0, 1001, 0));
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_REFUSED);
 }
 
 static void
@@ -803,7 +977,7 @@ test_bad_endpoint_is_ignored(void)
     struct teardown_segment segment = { .frame = 1, .endpoint = 2, .flags = TEARDOWN_TH_FIN };
 
     trace_init(&t, 40000, 22);
-    g_assert_false(teardown_stream_update(&t.stream, &segment, &t.said.verdict));
+    g_assert_false(teardown_stream_update(&t.stream, &segment, &t.said.verdict, &t.rst));
     g_assert_false(t.stream.seen_any);
 }
 
@@ -818,6 +992,9 @@ assert_ignored_changes_nothing(struct trace *t, int from, const char *flags)
     g_assert_cmpmem(&before, sizeof before, &t->stream, sizeof t->stream);
 }
 
+/* Before the end every segment counts: hop signatures, keep-alives and
+ * retransmissions are judged from all of them.  After an RST, only RSTs, a
+ * SYN starting over, and segments that may show the RST's sender alive. */
 static void
 test_ignores(void)
 {
@@ -826,15 +1003,16 @@ test_ignores(void)
     trace_init(&t, 40000, 22);
     g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));   /* unseen */
     open_connection(&t, 1000, 5000);
-    assert_ignored_changes_nothing(&t, CLIENT, "A");
-    assert_ignored_changes_nothing(&t, SERVER, "A");
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK | TEARDOWN_TH_FIN));
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_RST));
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));   /* closing */
-    g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));
-    assert_ignored_changes_nothing(&t, CLIENT, "FA");                      /* ended */
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));                  /* ended */
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));   /* alive? */
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_RST));
+    assert_ignored_changes_nothing(&t, SERVER, "SA");
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 10));                  /* alive */
+    assert_ignored_changes_nothing(&t, CLIENT, "FA");
+    assert_ignored_changes_nothing(&t, SERVER, "A");
+    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_RST));
 }
 
 static void
@@ -873,10 +1051,13 @@ main(int argc, char **argv)
     g_test_add_func("/teardown/reset-in-fin-wait-2", test_reset_in_fin_wait_2);
     g_test_add_func("/teardown/reset-in-closing", test_reset_in_closing);
     g_test_add_func("/teardown/reset-in-last-ack", test_reset_in_last_ack);
-    g_test_add_func("/teardown/rst-after-completion", test_rst_after_completion_is_not_annotated);
+    g_test_add_func("/teardown/rst-after-completion", test_rst_after_completion);
     g_test_add_func("/teardown/abort", test_abort);
     g_test_add_func("/teardown/refused", test_refused);
     g_test_add_func("/teardown/abandoned", test_abandoned);
+    g_test_add_func("/teardown/rst-origin-from-ttl", test_rst_origin_from_ttl);
+    g_test_add_func("/teardown/rst-sender-alive", test_rst_sender_alive);
+    g_test_add_func("/teardown/rst-causes", test_rst_causes);
     g_test_add_func("/teardown/stale-ack-then-retry", test_stale_ack_then_retry);
     g_test_add_func("/teardown/refused-only-before-the-handshake", test_refused_only_before_the_handshake);
     g_test_add_func("/teardown/lone-rst-is-abort", test_lone_rst_is_abort);
