@@ -1019,7 +1019,9 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
     if (wordy || (pref_info_column && pinfo->cinfo != NULL))
         teardown_summary(&a->verdict, summary, sizeof summary);
     if (pref_info_column && pinfo->cinfo != NULL)
-        col_append_lstr(pinfo->cinfo, COL_INFO, " [Teardown ", summary, "]", COL_ADD_LSTR_TERMINATOR);
+        /* In front, as TCP's own analysis tags: the Flow Graph's arrow
+         * labels show only the first 20 characters. */
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[%s] ", summary);
 
     item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(item);
@@ -1088,7 +1090,7 @@ render_note(const struct teardown_record *r, tvbuff_t *tvb, packet_info *pinfo, 
                "packet's addresses, so its sender is unknown";
     }
     if (pref_info_column && pinfo->cinfo != NULL)
-        col_append_lstr(pinfo->cinfo, COL_INFO, " [Teardown: ", brief, "]", COL_ADD_LSTR_TERMINATOR);
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[Teardown: %s] ", brief);
     proto_item_set_generated(proto_tree_add_protocol_format(tree, proto_teardown, tvb, 0, 0,
                                                             "TCP Connection Teardown: %s", text));
 }
