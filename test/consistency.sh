@@ -4,6 +4,10 @@
 #   - one pass and two passes agree on every frame, except what only a second
 #     pass can know: links to later frames (ack_frame) and the final pattern
 #     on frames other than the one that completes or ends the teardown;
+#   - the same for what is said of RSTs, except what only a pass that saw the
+#     later frame knows: the segment showing an RST's sender alive
+#     (alive_frame), and the origin "path" that it gives; every alive_frame
+#     names a frame that carries rst_sender_alive;
 #   - a second pass that shows only the later half of the frames (as the GUI
 #     does when a filter hides the rest) says the same about them as a full one;
 #   - the statistics tree counts the same in one pass and in two.
@@ -29,12 +33,41 @@ if ! diff -u <(printf '%s\n' "$one" | awk -F '\t' 'NR > 1 && $6 != "" { print $1
     exit 1
 fi
 
+rst_one=$(rst_view "$tshark_teardown" "$capture" 1)
+rst_two=$(rst_view "$tshark_teardown" "$capture" 2)
+# Columns: 5 origin, 6 alive_frame.  Where the second pass names an alive
+# frame, its origin is path and the first pass's origin is its own business.
+if ! diff -u <(printf '%s\n' "$rst_one" | awk -F '\t' -v OFS='\t' 'NR > 1 { print $1, $2, $3, $4, $7, $8 }') \
+             <(printf '%s\n' "$rst_two" | awk -F '\t' -v OFS='\t' 'NR > 1 { print $1, $2, $3, $4, $7, $8 }'); then
+    echo "consistency: one pass and two passes disagree on the RSTs of $capture" >&2
+    exit 1
+fi
+if ! diff -u <(paste <(printf '%s\n' "$rst_one" | cut -f5) <(printf '%s\n' "$rst_two" | cut -f1,5,6) |
+               awk -F '\t' -v OFS='\t' 'NR > 1 && $4 != "" { print $2, "path" } NR > 1 && $4 == "" { print $2, $1 }') \
+             <(printf '%s\n' "$rst_two" | awk -F '\t' -v OFS='\t' 'NR > 1 { print $1, $5 }'); then
+    echo "consistency: an RST's origin differs between one pass and two without a frame showing its sender alive ($capture)" >&2
+    exit 1
+fi
+unlinked=$(printf '%s\n' "$rst_two" |
+           awk -F '\t' 'NR > 1 { if ($6 != "") alive[$6] = $1; if ($8 ~ /rst_sender_alive/) shown[$1] = 1 }
+                        END { for (f in alive) if (!(f in shown)) print "frame " alive[f] " names " f }')
+if [ -n "$unlinked" ]; then
+    echo "consistency: an RST's alive_frame names a frame without rst_sender_alive ($capture): $unlinked" >&2
+    exit 1
+fi
+
 frames=$(printf '%s\n' "$two" | tail -n +2 | wc -l)
 half=$(( frames / 2 ))
 late=$(fields_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
 if ! diff -u <(printf '%s\n' "$two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
              <(printf '%s\n' "$late"); then
     echo "consistency: frames after $half differ when the others are filtered out ($capture)" >&2
+    exit 1
+fi
+late_rst=$(rst_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
+if ! diff -u <(printf '%s\n' "$rst_two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
+             <(printf '%s\n' "$late_rst"); then
+    echo "consistency: the RSTs after frame $half differ when the others are filtered out ($capture)" >&2
     exit 1
 fi
 if ! diff -u <(stats_view "$tshark_teardown" "$capture" 1) <(stats_view "$tshark_teardown" "$capture" 2); then

@@ -6,6 +6,8 @@
 #   VIEW   fields: one line per frame with every teardown field;
 #          tree:   the teardown subtree (steps in words, expert messages)
 #                  of every annotated frame;
+#          rst:    one line per frame with the RST fields (TTL, usual TTL,
+#                  origin, alive frame, cause) and the RST expert items;
 #          stats:  the non-zero counts of tshark -z teardown,tree;
 #          flow:   the Flow Graph of the teardown frames (tshark -z flow);
 #          csv:    one CSV line per closed stream (the README's command).
@@ -26,10 +28,11 @@ pass_options "$passes" >/dev/null
 case "$view" in
 fields) actual=$(fields_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 tree)   actual=$(tree_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
+rst)    actual=$(rst_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 stats)  actual=$(stats_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 flow)   actual=$(flow_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 csv)    actual=$(csv_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-*) echo "golden.sh: VIEW must be fields, tree, stats, flow or csv" >&2; exit 2 ;;
+*) echo "golden.sh: VIEW must be fields, tree, rst, stats, flow or csv" >&2; exit 2 ;;
 esac
 
 if [ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ]; then

@@ -6,6 +6,10 @@
 #   tree_view TSHARK_TEARDOWN CAPTURE PASSES [tshark options...]
 #       the teardown subtree (steps in words, expert messages) of every
 #       annotated frame.
+#   rst_view TSHARK_TEARDOWN CAPTURE PASSES [tshark options...]
+#       one tab-separated line per frame with what is said of RSTs: the RST's
+#       TTL or hop limit, its sender's usual one, origin, alive frame, cause,
+#       and the expert items rst_ttl_mismatch and rst_sender_alive by name.
 # PASSES is 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -54,6 +58,26 @@ fields_view() {
             annotated = $4 != ""
             print $1, annotated ? $2 : "", $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
                   names(13, flags), names(13 + nflags, experts)
+        }'
+}
+
+rst_view() {
+    local tshark_teardown=$1 capture=$2 passes=$3 opts=() f
+    shift 3
+    for f in frame.number tcp.stream teardown.rst.ttl teardown.rst.expected_ttl teardown.rst.origin \
+             teardown.rst.alive_frame teardown.rst.cause teardown.rst_ttl_mismatch teardown.rst_sender_alive; do
+        opts+=(-e "$f")
+    done
+    "$tshark_teardown" -r "$capture" $(pass_options "$passes") "$@" -T fields -E occurrence=a "${opts[@]}" |
+    awk -F '\t' -v OFS='\t' '
+        BEGIN { print "frame", "stream", "ttl", "exp_ttl", "origin", "alive_frame", "cause", "experts" }
+        {
+            experts = ($8 != "" ? "rst_ttl_mismatch" : "")
+            if ($9 != "")
+                experts = experts (experts == "" ? "" : ",") "rst_sender_alive"
+            # tcp.stream only where the plugin spoke of an RST.
+            spoke = $5 != "" || experts != ""
+            print $1, spoke ? $2 : "", $3, $4, $5, $6, $7, experts
         }'
 }
 
