@@ -99,7 +99,7 @@ tree_view() {
 #     tree's own order is part of what is tested.
 stats_view() {
     local tshark_teardown=$1 capture=$2 passes=$3 filter=${4:-}
-    "$tshark_teardown" -r "$capture" $(pass_options "$passes") -q -z "teardown,tree${filter:+,$filter}" |
+    "$tshark_teardown" -r "$capture" $(pass_options "$passes") -o statistics.st_enable_burstinfo:FALSE -q -z "teardown,tree${filter:+,$filter}" |
     sed -nE 's/^( *)([^ ].*[^ ]) {2,}(-?[0-9]+) .*/\1\2\t\3/p' |
     awk -F '\t' -v OFS='\t' '
         {
