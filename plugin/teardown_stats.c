@@ -16,6 +16,13 @@
  * Children are listed in their natural order in tshark and in the GUI alike:
  * both sort siblings with stats_tree_sort_compare(), and the tree asks for
  * name order, so ordered lists prefix their names with "a. ", "b. "...
+ *
+ * A stream-ending RST is counted by origin as its frame tells it; a pass
+ * that has not yet seen its sender alive counts it where its TTL put it, and
+ * moves it to path on the frame that shows the sender alive, so one pass
+ * and two end with the same counts.  A filter that hides that frame leaves
+ * the RST where its own frame puts it: path after a pass that saw the
+ * sender alive, else what its TTL said.
  */
 #include "teardown_compat.h"
 
@@ -33,6 +40,13 @@ static const char node_open[] = "open (no teardown in the frames counted)";
 static const char node_half_closed[] = "half-closed (FIN acknowledged, no FIN back)";
 static const char node_initiator[] = "Closes by initiator";
 static const char node_rst_sender[] = "Stream-ending RSTs by sender";
+static const char node_rst_origin[] = "Stream-ending RSTs by origin";
+static const char node_rst_cause[] = "Stream-ending RSTs by cause";
+
+/* Origins in the order the README gives them. */
+static const enum teardown_rst_origin rst_origins[] = {
+    TEARDOWN_RST_ORIGIN_ENDPOINT, TEARDOWN_RST_ORIGIN_PATH, TEARDOWN_RST_ORIGIN_UNKNOWN,
+};
 static const char node_checks[] = "Expert checks";
 
 /* Outcomes in the order of enum teardown_pattern (the README's), then the
@@ -77,6 +91,8 @@ static const char bucket_backwards[] = "clock went backwards";
  * step-1 frame, starts a new one. */
 struct connection {
     uint32_t step1_frame;  /* of its teardown, once a counted frame named it */
+    uint32_t rst_frame;    /* its stream-ending RST, once counted ... */
+    uint8_t rst_origin;    /* ... under this origin */
     uint8_t outcome;
     bool half_closed;
 };
@@ -84,7 +100,8 @@ struct connection {
 /* What one tree (one tshark -z, one dialog) keeps: its node ids, and its
  * connections by addresses and ports. */
 struct tree_state {
-    int outcome_id, incomplete_id, initiator_id, rst_sender_id, checks_id, duration_id;
+    int outcome_id, incomplete_id, initiator_id, rst_sender_id, rst_origin_id, rst_cause_id, checks_id,
+        duration_id;
     GHashTable *connections;
 };
 
@@ -107,6 +124,24 @@ create_ordered_child(stats_tree *st, int parent_id, size_t index, const char *it
     char name[ORDERED_NAME_SIZE];
 
     return stats_tree_create_node(st, ordered_name(name, index, item), parent_id, STAT_DT_INT, FALSE);
+}
+
+/* Where origin stands in rst_origins. */
+static size_t
+origin_index(uint8_t origin)
+{
+    size_t i = 0;
+
+    while (i + 1 < G_N_ELEMENTS(rst_origins) && rst_origins[i] != origin)
+        i++;
+    return i;
+}
+
+static const char *
+origin_name(char name[ORDERED_NAME_SIZE], uint8_t origin)
+{
+    return ordered_name(name, origin_index(origin),
+                        teardown_rst_origin_name(rst_origins[origin_index(origin)]));
 }
 
 static const char *
@@ -180,6 +215,14 @@ teardown_stats_init(stats_tree *st)
         stats_tree_create_node(st, teardown_side_name(side), state->initiator_id, STAT_DT_INT, FALSE);
         stats_tree_create_node(st, teardown_side_name(side), state->rst_sender_id, STAT_DT_INT, FALSE);
     }
+
+    state->rst_origin_id = stats_tree_create_node(st, node_rst_origin, 0, STAT_DT_INT, TRUE);
+    for (size_t i = 0; i < G_N_ELEMENTS(rst_origins); i++)
+        create_ordered_child(st, state->rst_origin_id, i, teardown_rst_origin_name(rst_origins[i]));
+    state->rst_cause_id = stats_tree_create_node(st, node_rst_cause, 0, STAT_DT_INT, TRUE);
+    for (size_t cause = 0; cause < TEARDOWN_RST_CAUSE_COUNT; cause++)
+        create_ordered_child(st, state->rst_cause_id, cause,
+                             teardown_rst_cause_name((enum teardown_rst_cause)cause));
 
     state->checks_id = stats_tree_create_node(st, node_checks, 0, STAT_DT_INT, TRUE);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++)
@@ -261,7 +304,7 @@ move_connection(stats_tree *st, const struct tree_state *state, struct connectio
 
 /* Where the frame leaves its connection.  A connection first met in the
  * middle of its teardown (the filter hid the rest) is counted from there. */
-static void
+static struct connection *
 count_connection(stats_tree *st, const struct tree_state *state, packet_info *pinfo,
                  const struct teardown_tap_info *info)
 {
@@ -290,6 +333,29 @@ count_connection(stats_tree *st, const struct tree_state *state, packet_info *pi
     move_connection(st, state, c, outcome,
                     outcome == OUTCOME_INCOMPLETE &&
                         (a != NULL ? half_closed(a->verdict.state_after) : c->half_closed));
+    return c;
+}
+
+/* A stream-ending RST by origin and cause; a later frame showing its sender
+ * alive moves it to path, unless it is there already. */
+static void
+count_rst(stats_tree *st, const struct tree_state *state, struct connection *c, uint32_t frame,
+          const struct teardown_annotation *a)
+{
+    char name[ORDERED_NAME_SIZE];
+
+    if (a->verdict.rst && a->verdict.pattern != TEARDOWN_PATTERN_NONE) {
+        tick_child(st, node_rst_origin, state->rst_origin_id, origin_name(name, a->rst_origin));
+        tick_child(st, node_rst_cause, state->rst_cause_id,
+                   ordered_name(name, a->rst_cause, teardown_rst_cause_name((enum teardown_rst_cause)a->rst_cause)));
+        c->rst_frame = frame;
+        c->rst_origin = a->rst_origin;
+    } else if ((a->verdict.checks & TEARDOWN_CHECK_RST_SENDER_ALIVE) && a->rst_frame != 0 &&
+               a->rst_frame == c->rst_frame && c->rst_origin != TEARDOWN_RST_ORIGIN_PATH) {
+        increase_stat_node(st, origin_name(name, c->rst_origin), state->rst_origin_id, FALSE, -1);
+        tick_stat_node(st, origin_name(name, TEARDOWN_RST_ORIGIN_PATH), state->rst_origin_id, FALSE);
+        c->rst_origin = TEARDOWN_RST_ORIGIN_PATH;
+    }
 }
 
 /* What the frame itself shows: who closed, who reset, how long it took. */
@@ -322,11 +388,12 @@ teardown_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U
     const struct teardown_tap_info *info = (const struct teardown_tap_info *)data;
     const struct tree_state *state = g_hash_table_lookup(tree_states, st);
     const struct teardown_annotation *a = info->annotation;
+    struct connection *c = count_connection(st, state, pinfo, info);
 
-    count_connection(st, state, pinfo, info);
     if (a == NULL)
         return TAP_PACKET_REDRAW;
     count_frame(st, state, a);
+    count_rst(st, state, c, pinfo->num, a);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
         if (a->verdict.checks & (1u << check))
             tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));
