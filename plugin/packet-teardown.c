@@ -21,6 +21,7 @@
 #include <epan/to_str.h>
 #include <wsutil/wmem/wmem_array.h>
 #include <wsutil/str_util.h>
+#include <wsutil/strtoi.h>
 
 #include "packet-teardown.h"
 #include "teardown_state.h"
@@ -116,6 +117,11 @@ static int hf_rst_expected_ttl = -1;
 static int hf_rst_origin = -1;
 static int hf_rst_alive_frame = -1;
 static int hf_rst_cause = -1;
+static int hf_idle = -1;
+static int hf_idle_timer = -1;
+static int hf_ack_delay = -1;
+static int hf_close_delay = -1;
+static int hf_last_ack_delay = -1;
 
 static gint ett_teardown = -1;
 static gint ett_states = -1;
@@ -126,6 +132,15 @@ static expert_field ei_check[TEARDOWN_CHECK_COUNT];
 
 static teardown_pref_bool pref_analyze = TRUE;
 static teardown_pref_bool pref_info_column = TRUE;
+static const char *pref_idle_timers = "30,60,120,240,300,350,600,900,1800,3600,7200";
+static const char *pref_slow_close = "1.0";
+
+/* The settings the state machine judges times by, from the preferences. */
+#define MAX_IDLE_TIMERS 64
+static uint32_t idle_timers_s[MAX_IDLE_TIMERS];
+static struct teardown_config teardown_config = {
+    .idle_timers_s = idle_timers_s, .slow_close_ns = 1000000000,
+};
 
 /* TCP's own preferences, read whenever a number is shown: sharkd changes
  * them without dissecting anything again, and the TCP tree then shows raw
@@ -619,7 +634,7 @@ build_view(const struct teardown_record *r, packet_info *pinfo, struct teardown_
     view->stream = connection_at(r->connection);
     view->rst = r->verdict.rst ? &r->rst : NULL;
     teardown_verdict_expand(view->stream, &r->verdict, view->rst, r->frame, frame_time_ns(pinfo),
-                            &view->annotation);
+                            &teardown_config, &view->annotation);
     if (tcp_shows_relative()) {
         view->seq_base = r->seq_base;
         view->ack_base = r->ack_base;
@@ -897,6 +912,19 @@ check_text(const struct teardown_view *view, packet_info *pinfo, enum teardown_c
             "that RST was probably not sent by " ADDRESS_FORMAT,
             ADDRESS_ARGS(who), a->rst_frame, ADDRESS_ARGS(who));
     }
+    case TEARDOWN_CHECK_INDEX_IDLE_TIMER_CLOSE:
+        return wmem_strdup_printf(pinfo->pool, "closed after %.1f s idle: matches an idle timer of %u s",
+                                  a->idle_ns / 1e9, a->idle_timer_s);
+    case TEARDOWN_CHECK_INDEX_SLOW_CLOSE: {
+        struct endpoint_words who = endpoint_words(view, pinfo, v->endpoint);
+
+        return wmem_strdup_printf(pinfo->pool,
+            ADDRESS_FORMAT " sent its FIN %.3f s after the FIN of frame %u (CLOSE-WAIT)%s",
+            ADDRESS_ARGS(who), a->close_delay_ns / 1e9, a->peer_fin_frame,
+            a->half_close_segments == 0 ? "" :
+            wmem_strdup_printf(pinfo->pool, " while still sending %u data segment%s (half-close)",
+                               a->half_close_segments, a->half_close_segments == 1 ? "" : "s"));
+    }
     case TEARDOWN_CHECK_COUNT:
         break;
     }
@@ -966,7 +994,7 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
                  const struct teardown_view *view)
 {
     const struct teardown_annotation *a = &view->annotation;
-    uint32_t checks = a->verdict.checks;
+    uint32_t checks = a->checks;
 
     if (checks & (TEARDOWN_CHECK_ACK_BEYOND_FIN | TEARDOWN_CHECK_ACK_REGRESSED))
         proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_ack, tvb, 0, 0,
@@ -993,6 +1021,34 @@ ns_to_nstime(int64_t ns)
     time.secs = (time_t)(ns / 1000000000);
     time.nsecs = (int)(ns % 1000000000);
     return time;
+}
+
+/* A relative time in seconds on every release (4.6 would otherwise pick a
+ * unit). */
+static void
+add_seconds_item(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo, int64_t ns)
+{
+    nstime_t time = ns_to_nstime(ns);
+
+    proto_item_set_generated(proto_tree_add_time_format_value(tree, hf, tvb, 0, 0, &time, "%s seconds",
+                                                              rel_time_to_secs_str(pinfo->pool, &time)));
+}
+
+/* Idle time before the close, and how long each side took. */
+static void
+add_time_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct teardown_annotation *a)
+{
+    if (a->idle_known) {
+        add_seconds_item(tree, hf_idle, tvb, pinfo, a->idle_ns);
+        if (a->idle_timer_s != 0)
+            proto_item_set_generated(proto_tree_add_uint(tree, hf_idle_timer, tvb, 0, 0, a->idle_timer_s));
+    }
+    if ((a->verdict.steps & TEARDOWN_STEP(2)) && a->step1_frame != 0)
+        add_seconds_item(tree, hf_ack_delay, tvb, pinfo, a->ack_delay_ns);
+    if (a->close_delay_known)
+        add_seconds_item(tree, hf_close_delay, tvb, pinfo, a->close_delay_ns);
+    if ((a->verdict.steps & TEARDOWN_STEP(4)) && a->step1_frame != 0)
+        add_seconds_item(tree, hf_last_ack_delay, tvb, pinfo, a->last_ack_delay_ns);
 }
 
 static void
@@ -1050,6 +1106,7 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
         add_flag_item(teardown_tree, hf_retransmission, tvb);
         add_frame_item(teardown_tree, hf_original_frame, tvb, a->original_frame);
     }
+    add_time_items(teardown_tree, tvb, pinfo, a);
     if (a->verdict.steps & TEARDOWN_STEP(4)) {
         nstime_t duration = ns_to_nstime(a->duration_ns);
 
@@ -1151,14 +1208,45 @@ init_teardown(void)
     time_base_set = false;
 }
 
+/* "30,60,120": seconds, any separator; what is not a number is skipped. */
+static void
+read_idle_timers(const char *text)
+{
+    gchar **words = g_strsplit_set(text != NULL ? text : "", ",; \t", -1);
+
+    teardown_config.idle_timer_count = 0;
+    for (gchar **word = words; *word != NULL && teardown_config.idle_timer_count < MAX_IDLE_TIMERS; word++) {
+        guint64 seconds;
+
+        if (ws_strtou64(*word, NULL, &seconds) && seconds > 0 && seconds <= UINT32_MAX)
+            idle_timers_s[teardown_config.idle_timer_count++] = (uint32_t)seconds;
+    }
+    g_strfreev(words);
+}
+
+/* A number of seconds as nanoseconds; the default where it is not one. */
+static int64_t
+read_seconds(const char *text, int64_t default_ns)
+{
+    char *end;
+    double seconds = g_ascii_strtod(text != NULL ? text : "", &end);
+
+    if (text == NULL || end == text || *end != '\0' || !(seconds >= 0 && seconds < 9e9))
+        return default_ns;
+    return (int64_t)(seconds * 1e9);
+}
+
 /* Without the analysis, ask for no TCP fields: none would be primed.  Each
  * wanted field costs every TCP segment about a thousand instructions where
  * no tree would otherwise be built, so ICMP layers are found in
  * pinfo->layers rather than asked for. */
 static void
-apply_wanted_fields(void)
+apply_preferences(void)
 {
     GArray *wanted;
+
+    read_idle_timers(pref_idle_timers);
+    teardown_config.slow_close_ns = read_seconds(pref_slow_close, 1000000000);
 
     if (!pref_analyze || tcp_field_ids[0] <= 0) {
         set_postdissector_wanted_hfids(teardown_handle, NULL);
@@ -1226,6 +1314,17 @@ proto_register_teardown(void)
         { &hf_rst_cause, { "RST cause", "teardown.rst.cause", FT_STRING, BASE_NONE, NULL, 0x0,
           "What came just before the RST: refused, abandoned, after-close, keep-alive, retransmissions, "
           "idle or abort", HFILL } },
+        { &hf_idle, { "Idle before the close", "teardown.idle", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Step 1, or an RST that ends the stream: time since the stream's previous segment", HFILL } },
+        { &hf_idle_timer, { "Idle timer matched", "teardown.idle_timer", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The idle timer (seconds, from the idle_timers preference) that the idle time matches", HFILL } },
+        { &hf_ack_delay, { "ACK delay", "teardown.ack_delay", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Step 2: time since the first FIN", HFILL } },
+        { &hf_close_delay, { "Close delay", "teardown.close_delay", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Step 3: time since the first FIN, how long the passive closer stayed in CLOSE-WAIT as "
+          "the capture point saw it", HFILL } },
+        { &hf_last_ack_delay, { "Last ACK delay", "teardown.last_ack_delay", FT_RELATIVE_TIME, BASE_NONE,
+          NULL, 0x0, "Step 4: time since the passive closer's FIN (step 3)", HFILL } },
     };
     static gint *ett[] = { &ett_teardown, &ett_states, &ett_rst };
     /* teardown_checks.h cites, for each check, the RFC 9293 rule behind it. */
@@ -1246,14 +1345,21 @@ proto_register_teardown(void)
         ei_check[check] = unregistered;
     expert_register_field_array(expert_register_protocol(proto_teardown), ei, array_length(ei));
 
-    module = prefs_register_protocol(proto_teardown, apply_wanted_fields);
+    module = prefs_register_protocol(proto_teardown, apply_preferences);
     prefs_register_bool_preference(module, "analyze", "Analyze TCP connection teardowns",
         "Follow every TCP connection and annotate its FINs, the ACKs that acknowledge them and "
         "the RST that ends it. Off, the plugin reads nothing and costs nothing.",
         &pref_analyze);
     prefs_register_bool_preference(module, "info_column", "Show teardown steps in the Info column",
-        "Append e.g. \"[Teardown 1/4, active]\" to the Info column of teardown frames",
+        "Start the Info column of teardown frames with e.g. \"[1/4, active]\"",
         &pref_info_column);
+    prefs_register_string_preference(module, "idle_timers", "Idle timers (seconds)",
+        "Common idle timeouts of firewalls, load balancers and servers, in seconds, separated by "
+        "commas: a connection closed after an idle time within 1 % (at least 0.25 s) of one is "
+        "marked as probably closed by that timer", &pref_idle_timers);
+    prefs_register_string_preference(module, "slow_close", "Slow close (seconds)",
+        "A passive closer that sends its FIN this many seconds or more after the first FIN "
+        "(CLOSE-WAIT) is pointed out", &pref_slow_close);
 
     teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);
     teardown_tap = register_tap("teardown");
@@ -1277,5 +1383,5 @@ proto_reg_handoff_teardown(void)
     for (size_t i = 0; i < G_N_ELEMENTS(readdressing_proto_names); i++)
         readdressing_proto_ids[i] = proto_registrar_get_id_byname(readdressing_proto_names[i]);
     register_postdissector(teardown_handle);
-    apply_wanted_fields();
+    apply_preferences();
 }

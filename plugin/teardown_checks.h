@@ -41,6 +41,11 @@
      * its IP header still tells how far it travelled. */ \
     X(RST_TTL_MISMATCH, rst_ttl_mismatch, SECURITY, WARN, "RST's TTL differs from its purported sender's") \
     /* §3.10.7.3: an endpoint that reset a connection sends nothing more on it. */ \
-    X(RST_SENDER_ALIVE, rst_sender_alive, SECURITY, WARN, "Purported sender of an RST keeps sending after it")
+    X(RST_SENDER_ALIVE, rst_sender_alive, SECURITY, WARN, "Purported sender of an RST keeps sending after it") \
+    /* §3.8.4: idle connections live until an application or a middlebox \
+     * ends them; a close right at a common timeout points to that timer. */ \
+    X(IDLE_TIMER_CLOSE, idle_timer_close, SEQUENCE, NOTE, "Closed after an idle time that matches a common idle timer") \
+    /* §3.6: CLOSE-WAIT lasts until the application closes its socket. */ \
+    X(SLOW_CLOSE, slow_close, SEQUENCE, NOTE, "Passive closer took long to send its FIN (CLOSE-WAIT)")
 
 #endif /* TEARDOWN_CHECKS_H */

@@ -323,6 +323,10 @@ handle_reset(struct teardown_stream *stream, const struct teardown_segment *segm
     }
 
     judge_rst(stream, segment, pattern, out, rst);
+    if ((pattern == TEARDOWN_PATTERN_RESET || pattern == TEARDOWN_PATTERN_ABORT) && stream->seen_any) {
+        stream->end_idle_known = true;
+        stream->end_idle_ns = teardown_time_since(segment->time_ns, stream->last_time_ns);
+    }
     stream->ended = true;
     stream->pattern = pattern;
     out->pattern = pattern;
@@ -365,6 +369,9 @@ handle_fin(struct teardown_stream *stream, const struct teardown_segment *segmen
     } else if (stream->active == TEARDOWN_NO_ENDPOINT) {
         stream->active = sender;
         stream->step1_time_ns = segment->time_ns;
+        stream->step1_idle_known = stream->seen_any;
+        if (stream->seen_any)
+            stream->step1_idle_ns = teardown_time_since(segment->time_ns, stream->last_time_ns);
         infer_client_from_ports(stream);
         stream->initiator = side_of(stream, sender);
         own->fin_step = 1;
@@ -372,6 +379,7 @@ handle_fin(struct teardown_stream *stream, const struct teardown_segment *segmen
     } else {
         own->fin_step = 3;
         stream->step3_frame = segment->frame;
+        stream->step3_time_ns = segment->time_ns;
         /* A FIN sent before its sender saw the other one: both close, and
          * the sender was never in CLOSE-WAIT, whatever the capture point
          * assumed when it saw the first FIN go by. */
@@ -443,7 +451,7 @@ check_data_after_fin(const struct teardown_stream *stream,
  * §3.6: a half-closed connection) is normal, yet worth pointing at.  Judged
  * before the segment's own FIN is: data riding on step 3 is not half-close. */
 static void
-check_half_close(const struct teardown_stream *stream,
+check_half_close(struct teardown_stream *stream,
                  const struct teardown_segment *segment,
                  struct teardown_verdict *out)
 {
@@ -453,6 +461,7 @@ check_half_close(const struct teardown_stream *stream,
         stream->endpoint[segment->endpoint].fin_frame == 0) {
         out->half_close = true;
         out->checks |= TEARDOWN_CHECK_HALF_CLOSE_DATA;
+        stream->half_close_segments++;
     }
 }
 
@@ -555,11 +564,67 @@ known_at(uint32_t frame, uint32_t now)
     return frame <= now ? frame : 0;
 }
 
+/* How long each side took, and how long the stream was idle before it
+ * closed: from the times the stream keeps and this frame's. */
+static void
+expand_times(const struct teardown_stream *stream, const struct teardown_verdict *verdict,
+             uint32_t frame, int64_t time_ns, const struct teardown_config *config,
+             struct teardown_annotation *out)
+{
+    bool first_transmission = !verdict->retransmission;
+
+    if ((verdict->steps & TEARDOWN_STEP(1)) && first_transmission && stream->step1_idle_known) {
+        out->idle_known = true;
+        out->idle_ns = stream->step1_idle_ns;
+    }
+    if (verdict->rst && stream->end_idle_known &&
+        (verdict->pattern == TEARDOWN_PATTERN_RESET || verdict->pattern == TEARDOWN_PATTERN_ABORT)) {
+        out->idle_known = true;
+        out->idle_ns = stream->end_idle_ns;
+    }
+    if (out->idle_known) {
+        out->idle_timer_s = teardown_idle_timer(out->idle_ns, config);
+        if (out->idle_timer_s != 0)
+            out->checks |= TEARDOWN_CHECK_IDLE_TIMER_CLOSE;
+    }
+    if (out->step1_frame == 0)
+        return;
+    if (verdict->steps & TEARDOWN_STEP(2))
+        out->ack_delay_ns = teardown_time_since(time_ns, stream->step1_time_ns);
+    if ((verdict->steps & TEARDOWN_STEP(3)) && first_transmission && !stream->simultaneous &&
+        stream->step3_frame == frame) {
+        out->close_delay_known = true;
+        out->close_delay_ns = teardown_time_since(time_ns, stream->step1_time_ns);
+        out->half_close_segments = stream->half_close_segments;
+        if (out->close_delay_ns >= config->slow_close_ns)
+            out->checks |= TEARDOWN_CHECK_SLOW_CLOSE;
+    }
+    if (verdict->steps & TEARDOWN_STEP(4))
+        out->last_ack_delay_ns = teardown_time_since(time_ns, stream->step3_time_ns);
+}
+
+uint32_t
+teardown_idle_timer(int64_t idle_ns, const struct teardown_config *config)
+{
+    if (idle_ns < TEARDOWN_IDLE_NS)
+        return 0;
+    for (size_t i = 0; i < config->idle_timer_count; i++) {
+        int64_t timer_ns = (int64_t)config->idle_timers_s[i] * 1000000000;
+        int64_t tolerance_ns = timer_ns / 100 > 250000000 ? timer_ns / 100 : 250000000;
+        int64_t off_ns = idle_ns > timer_ns ? idle_ns - timer_ns : timer_ns - idle_ns;
+
+        if (off_ns <= tolerance_ns)
+            return config->idle_timers_s[i];
+    }
+    return 0;
+}
+
 void
 teardown_verdict_expand(const struct teardown_stream *stream,
                         const struct teardown_verdict *verdict,
                         const struct teardown_rst_verdict *rst,
                         uint32_t frame, int64_t time_ns,
+                        const struct teardown_config *config,
                         struct teardown_annotation *out)
 {
     const struct teardown_endpoint *own = &stream->endpoint[verdict->endpoint];
@@ -569,6 +634,7 @@ teardown_verdict_expand(const struct teardown_stream *stream,
 
     memset(out, 0, sizeof *out);
     out->verdict = *verdict;
+    out->checks = verdict->checks;
     out->initiator = stream->initiator;
     out->initiator_by_port = stream->initiator_by_port;
     out->closer = has_step1 ? stream->active : verdict->endpoint;
@@ -600,6 +666,7 @@ teardown_verdict_expand(const struct teardown_stream *stream,
         if ((verdict->steps & TEARDOWN_STEP(4)) || verdict->pattern != TEARDOWN_PATTERN_NONE)
             out->duration_ns = teardown_time_since(time_ns, stream->step1_time_ns);
     }
+    expand_times(stream, verdict, frame, time_ns, config, out);
 }
 
 bool

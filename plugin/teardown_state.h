@@ -162,6 +162,14 @@ struct teardown_verdict {
 
 _Static_assert(TEARDOWN_CHECK_COUNT <= 16, "teardown_verdict.checks holds every check");
 
+/* The user's settings that judging times depends on; they may change at any
+ * time, so what depends on them is decided when a verdict is expanded. */
+struct teardown_config {
+    const uint32_t *idle_timers_s;  /* common idle timeouts, in seconds */
+    size_t idle_timer_count;
+    int64_t slow_close_ns;          /* a CLOSE-WAIT at least this long is slow */
+};
+
 /* What is decided about an RST besides its verdict, in 6 bytes, kept for
  * RST frames. */
 struct teardown_rst_verdict {
@@ -177,9 +185,12 @@ struct teardown_rst_verdict {
 
 _Static_assert(TEARDOWN_RST_CAUSE_COUNT <= 1 << 3, "teardown_rst_verdict.cause holds every cause");
 
-/* Everything said about one segment.  Frame numbers are 0 where not set. */
+/* Everything said about one segment.  Frame numbers are 0 where not set;
+ * times are set where their *_known flag (or the step) says so. */
 struct teardown_annotation {
     struct teardown_verdict verdict;
+    uint32_t checks;         /* the verdict's, and those decided from the
+                                settings: enum teardown_check bits */
     uint8_t  initiator;      /* enum teardown_side of the step-1 sender, or
                                 of the RST's sender where one aborts */
     bool     initiator_by_port;
@@ -202,6 +213,17 @@ struct teardown_annotation {
                                 the stream has seen since */
     uint8_t  rst_cause;      /* an RST: enum teardown_rst_cause */
     int64_t  duration_ns;    /* step 4, or with a pattern: time since step 1 */
+    int64_t  idle_ns;        /* step 1 and a stream-ending RST: time since
+                                the stream's previous segment */
+    bool     idle_known;     /* ... unless the frame was its first */
+    uint32_t idle_timer_s;   /* the idle timer idle_ns matches, if any */
+    int64_t  ack_delay_ns;   /* step 2: time since step 1 */
+    int64_t  close_delay_ns; /* step 3 but in a simultaneous close: time
+                                since step 1 (the passive closer's CLOSE-WAIT) */
+    bool     close_delay_known;
+    int64_t  last_ack_delay_ns; /* step 4: time since step 3 */
+    uint32_t half_close_segments; /* step 3: data segments of the passive
+                                     closer before it (half-close) */
 };
 
 /* What one endpoint has done in the teardown. */
@@ -233,7 +255,12 @@ struct teardown_endpoint {
 struct teardown_stream {
     struct teardown_endpoint endpoint[2];
     int64_t  step1_time_ns;
+    int64_t  step3_time_ns;
     int64_t  last_time_ns;      /* the latest segment's, either direction */
+    int64_t  step1_idle_ns;     /* step 1's idle time, with step1_idle_known */
+    int64_t  end_idle_ns;       /* that of an RST ending the stream, with
+                                   end_idle_known */
+    uint32_t half_close_segments;
     uint32_t teardown_segments; /* segments since step 1, step 1 included */
     uint32_t step2_frame;
     uint32_t step3_frame;
@@ -249,6 +276,8 @@ struct teardown_stream {
                                 capture: no handshake seen */
     bool     simultaneous;
     bool     initiator_by_port;
+    bool     step1_idle_known;
+    bool     end_idle_known;
     bool     ended;          /* an RST ended it: annotate nothing more
                                 until a new connection starts over */
 };
@@ -282,7 +311,12 @@ void teardown_verdict_expand(const struct teardown_stream *stream,
                              const struct teardown_verdict *verdict,
                              const struct teardown_rst_verdict *rst,
                              uint32_t frame, int64_t time_ns,
+                             const struct teardown_config *config,
                              struct teardown_annotation *out);
+
+/* The idle timer, in seconds, that an idle time matches: at least 1 s, and
+ * within 1 % of the timer or 0.25 s, whichever is more; 0 for none. */
+uint32_t teardown_idle_timer(int64_t idle_ns, const struct teardown_config *config);
 
 /* True when a segment with these TEARDOWN_TH_* flags would change nothing in
  * the stream and be said nothing about: the caller may skip reading the rest

@@ -77,6 +77,13 @@ struct said {
     struct teardown_annotation annotation;
 };
 
+/* Idle timers of 1 and 5 s (the clock steps 1 ms, or 5 s back), CLOSE-WAIT
+ * slow from 2 ms. */
+static const uint32_t idle_timers_s[] = { 1, 5 };
+static const struct teardown_config config = {
+    .idle_timers_s = idle_timers_s, .idle_timer_count = 2, .slow_close_ns = 2000000,
+};
+
 static struct said said[MAX_RECORDS];
 static size_t said_count;
 
@@ -516,7 +523,8 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
     in_state_machine = true;
     annotated = teardown_stream_update(&pair->stream, s, &verdict, &rst);
     if (annotated)
-        teardown_verdict_expand(&pair->stream, &verdict, verdict.rst ? &rst : NULL, frame, s->time_ns, &a);
+        teardown_verdict_expand(&pair->stream, &verdict, verdict.rst ? &rst : NULL, frame, s->time_ns,
+                                &config, &a);
     in_state_machine = false;
     if (annotated && said_count < MAX_RECORDS) {
         struct said *r = &said[said_count++];
@@ -564,7 +572,7 @@ check_said_again(void)
         uint32_t frame = r->frame;
 
         teardown_verdict_expand(r->stream, &r->verdict, r->verdict.rst ? &r->rst : NULL, frame,
-                                r->time_ns, &again);
+                                r->time_ns, &config, &again);
         if (r->annotation.ack_frame != 0)
             require(again.ack_frame == r->annotation.ack_frame);
         else

@@ -17,6 +17,13 @@
 #define STEP(n) TEARDOWN_STEP(n)
 #define NANOS_PER_MS INT64_C(1000000)
 
+/* Idle timers of 2 s and 350 s, CLOSE-WAIT slow from 1 s. */
+static const uint32_t test_idle_timers_s[] = { 2, 350 };
+static const struct teardown_config test_config = {
+    .idle_timers_s = test_idle_timers_s, .idle_timer_count = 2,
+    .slow_close_ns = 1000 * NANOS_PER_MS,
+};
+
 struct trace {
     struct teardown_stream stream;
     struct teardown_annotation said;  /* about the last segment */
@@ -77,7 +84,7 @@ seg(struct trace *t, int from, const char *flags, uint32_t seq, uint32_t ack, ui
 
     if (annotated)
         teardown_verdict_expand(&t->stream, &verdict, verdict.rst ? &t->rst : NULL, segment.frame,
-                                segment.time_ns, &t->said);
+                                segment.time_ns, &test_config, &t->said);
     else
         memset(&t->said, 0, sizeof t->said);
     return annotated;
@@ -944,6 +951,84 @@ test_rst_causes(void)
     g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_REFUSED);
 }
 
+/* Idle time before step 1 and before an RST that ends a stream, matched
+ * against the idle timers (2 s and 350 s here): within 0.25 s, or 1 %. */
+static void
+test_idle_before_close(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    t.time_ns += 2100 * NANOS_PER_MS;          /* 2.11 s after frame 5 */
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_true(t.said.idle_known);
+    g_assert_cmpint(t.said.idle_ns, ==, 2110 * NANOS_PER_MS);
+    g_assert_cmpuint(t.said.idle_timer_s, ==, 2);
+    g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_IDLE_TIMER_CLOSE);
+    g_assert_cmpuint(t.said.verdict.checks, ==, 0);   /* decided from the settings */
+
+    /* Just outside: 2.26 s is 0.26 s off. */
+    open_connection(&t, 1000, 5000);
+    t.time_ns += 2250 * NANOS_PER_MS;
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_cmpuint(t.said.idle_timer_s, ==, 0);
+    g_assert_cmpuint(t.said.checks, ==, 0);
+
+    /* 1 % of 350 s is 3.5 s: 353 s matches, 354 s does not. */
+    open_connection(&t, 1000, 5000);
+    t.time_ns += 352990 * NANOS_PER_MS;
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1101, 0));
+    g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_ABORT);
+    g_assert_cmpuint(t.said.idle_timer_s, ==, 350);
+    g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_IDLE);
+    open_connection(&t, 1000, 5000);
+    t.time_ns += 354000 * NANOS_PER_MS;
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1101, 0));
+    g_assert_cmpuint(t.said.idle_timer_s, ==, 0);
+
+    /* A stream whose first frame is the FIN: no idle time known. */
+    trace_init(&t, 40000, 22);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_false(t.said.idle_known);
+}
+
+/* How long each side took: the ACK of the first FIN, the passive closer's
+ * own FIN (its CLOSE-WAIT, slow from 1 s here), the last ACK. */
+static void
+test_close_delays(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));                 /* frame 6 */
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
+    g_assert_cmpint(t.said.ack_delay_ns, ==, 10 * NANOS_PER_MS);
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 100));               /* half-close */
+    t.time_ns += 1500 * NANOS_PER_MS;
+    g_assert_true(seg(&t, SERVER, "FA", 5301, 1102, 0));
+    g_assert_true(t.said.close_delay_known);
+    g_assert_cmpint(t.said.close_delay_ns, ==, 1530 * NANOS_PER_MS);
+    g_assert_cmpuint(t.said.half_close_segments, ==, 1);
+    g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_SLOW_CLOSE);
+    g_assert_cmpuint(t.said.peer_fin_frame, ==, 6);
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5302, 0));
+    g_assert_cmpint(t.said.last_ack_delay_ns, ==, 10 * NANOS_PER_MS);
+
+    /* Quick enough: no note.  In a simultaneous close nobody waited in
+     * CLOSE-WAIT: no close delay. */
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
+    g_assert_cmpuint(t.said.checks, ==, 0);
+    g_assert_true(t.said.close_delay_known);
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    t.time_ns += 2000 * NANOS_PER_MS;
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_false(t.said.close_delay_known);
+    g_assert_cmpuint(t.said.checks, ==, 0);
+}
+
 static void
 test_client_from_syn_ack(void)
 {
@@ -1058,6 +1143,8 @@ main(int argc, char **argv)
     g_test_add_func("/teardown/rst-origin-from-ttl", test_rst_origin_from_ttl);
     g_test_add_func("/teardown/rst-sender-alive", test_rst_sender_alive);
     g_test_add_func("/teardown/rst-causes", test_rst_causes);
+    g_test_add_func("/teardown/idle-before-close", test_idle_before_close);
+    g_test_add_func("/teardown/close-delays", test_close_delays);
     g_test_add_func("/teardown/stale-ack-then-retry", test_stale_ack_then_retry);
     g_test_add_func("/teardown/refused-only-before-the-handshake", test_refused_only_before_the_handshake);
     g_test_add_func("/teardown/lone-rst-is-abort", test_lone_rst_is_abort);
