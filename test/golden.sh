@@ -2,7 +2,7 @@
 # golden.sh: run tshark with the fresh plugin on one capture and compare the
 # result with a golden file.
 #
-# Usage: golden.sh TSHARK_TEARDOWN NAME VIEW CAPTURE PASSES
+# Usage: golden.sh TSHARK_TEARDOWN NAME VIEW CAPTURE PASSES [TSHARK_OPTION...]
 #   VIEW   fields: one line per frame with every teardown field;
 #          tree:   the teardown subtree (steps in words, expert messages)
 #                  of every annotated frame;
@@ -12,12 +12,15 @@
 #          flow:   the Flow Graph of the teardown frames (tshark -z flow);
 #          csv:    one CSV line per closed stream (the README's command).
 #   PASSES 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
+#   TSHARK_OPTION  e.g. -o teardown.idle_timers:2, for the fields, tree and
+#          rst views: preferences that a capture's timing calls for.
 # The golden file is test/golden/NAME.out.  Its leading '#' lines say why
 # the values are right; they are kept, and skipped in the comparison.
 # With TEARDOWN_UPDATE_GOLDEN=1 the rest of the file is rewritten instead.
 set -euo pipefail
 
 tshark_teardown=$1 name=$2 view=$3 capture=$4 passes=$5
+shift 5
 here=$(cd "$(dirname "$0")" && pwd)
 golden="$here/golden/$name.out"
 repo=$(dirname "$here")
@@ -26,9 +29,9 @@ repo=$(dirname "$here")
 pass_options "$passes" >/dev/null
 
 case "$view" in
-fields) actual=$(fields_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-tree)   actual=$(tree_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-rst)    actual=$(rst_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
+fields) actual=$(fields_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
+tree)   actual=$(tree_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
+rst)    actual=$(rst_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
 stats)  actual=$(stats_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 flow)   actual=$(flow_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 csv)    actual=$(csv_view "$tshark_teardown" "$repo/$capture" "$passes") ;;

@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
 export TZ=UTC TEARDOWN_UPDATE_GOLDEN=1
 grep -v -e '^#' -e '^[[:space:]]*$' "$here/TESTLIST" |
-while read -r name view capture passes; do
-    "$here/golden.sh" "$build/tshark-teardown" "$name" "$view" "$capture" "$passes"
+while read -r name view capture passes options; do
+    # shellcheck disable=SC2086 # the options are words
+    "$here/golden.sh" "$build/tshark-teardown" "$name" "$view" "$capture" "$passes" $options
 done
