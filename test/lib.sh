@@ -25,6 +25,27 @@
 #   teardown_global_plugin_dir SERIES DEFAULT
 #       the global plugin folder tshark will read: WIRESHARK_PLUGIN_DIR's
 #       SERIES subfolder when that is set, DEFAULT otherwise.
+#   teardown_checked MODE LOG_DIR COMMAND...
+#       runs COMMAND (tshark-teardown, or a program that runs it) with a
+#       stand-in for tshark first in PATH, so that a checker watches tshark
+#       alone and not tshark-teardown's cp and mktemp:
+#         asan      tshark with libasan preloaded ($TEARDOWN_LIBASAN), for a
+#                   tshark-teardown whose plugin is built with
+#                   -fsanitize=address,undefined; reports go to LOG_DIR/asan.PID
+#         memcheck  tshark under valgrind; reports go to LOG_DIR/memcheck.PID
+#                   (--keep-debuginfo names the plugin's frames in leak
+#                   stacks, although Wireshark unloads plugins before)
+#         sharkd    sharkd in tshark's place (the GUI's engine: loads,
+#                   reloads, single-frame requests on stdin), no checker
+#       WIRESHARK_DEBUG_WMEM_OVERRIDE=simple makes every wmem allocation a
+#       malloc of its own, which the checkers can see overflow or leak (as in
+#       Wireshark's own fuzz and valgrind scripts).
+#   teardown_plugin_reports PATTERN LOG_FILE...
+#       how many reports in valgrind or ASan log files match PATTERN and name
+#       the plugin: a report is a block of lines between blank ones (valgrind
+#       prefixes each line with ==PID==).  PATTERN is one of
+#       teardown_memcheck_errors, teardown_memcheck_leaks and
+#       teardown_sanitizer_errors.
 
 teardown_source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -76,3 +97,43 @@ teardown_global_plugin_dir() {
         echo "$2"
     fi
 }
+
+teardown_checked() (
+    mode=$1 logs=$2
+    shift 2
+    case "$mode" in
+    asan)
+        : "${TEARDOWN_LIBASAN:?set TEARDOWN_LIBASAN to the libasan.so the plugin was built against}"
+        wrapped="LD_PRELOAD=$TEARDOWN_LIBASAN \
+ASAN_OPTIONS=detect_leaks=0:log_path=$logs/asan:exitcode=86 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/asan \
+$(command -v tshark)" ;;
+    memcheck)
+        wrapped="$(command -v valgrind) --tool=memcheck --leak-check=full --keep-debuginfo=yes \
+--show-leak-kinds=definite,indirect,possible --num-callers=40 \
+--log-file=$logs/memcheck.%p $(command -v tshark)" ;;
+    sharkd)
+        wrapped=$(command -v sharkd) ;;
+    *)  echo "teardown_checked: MODE is asan, memcheck or sharkd" >&2; exit 2 ;;
+    esac
+    # Called in a condition, where set -e does not hold: without the stand-in,
+    # tshark would run unchecked.
+    shim=$(mktemp -d "${TMPDIR:-/tmp}/teardown-shim.XXXXXX") || exit 2
+    trap 'rm -rf "$shim"' EXIT
+    printf '#!/bin/sh\nexec env WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc %s "$@"\n' \
+        "$wrapped" > "$shim/tshark" && chmod 755 "$shim" "$shim/tshark" || exit 2
+    PATH="$shim:$PATH" "$@"
+)
+
+teardown_plugin_reports() {
+    local pattern=$1
+    shift
+    awk -v pattern="$pattern" '
+        /^(==[0-9]+== )?$/ { if (block ~ pattern && block ~ /teardown/) n++; block = ""; next }
+        { block = block "\n" $0 }
+        END { if (block ~ pattern && block ~ /teardown/) n++; print n + 0 }' "$@" /dev/null
+}
+
+teardown_memcheck_errors='(Invalid|uninitialised|Mismatched|overlap|Syscall param)'
+teardown_memcheck_leaks='lost in loss record'
+teardown_sanitizer_errors='ERROR: AddressSanitizer|runtime error'

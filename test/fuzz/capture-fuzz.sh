@@ -61,8 +61,8 @@ for capture in "$@"; do
 done > "$work/list"
 
 # One line per mutant: name crashes errors leaks others (check-mutant.sh).
-xargs -P "$(nproc)" -L 1 sh -c '"$0" "$1" "$2" "$3" "$4" "$5"' "$here/check-mutant.sh" \
-    "$tshark_asan" "$tshark_teardown" < "$work/list" > "$work/results" ||
+xargs -P "$(nproc)" -L 1 "$here/check-mutant.sh" "$tshark_asan" "$tshark_teardown" \
+    < "$work/list" > "$work/results" ||
     { echo "capture-fuzz: a run failed without crashing; see above" >&2; exit 2; }
 
 awk '$2 + $3 + $4 + $5 > 0' "$work/results" | while read -r mutant crashes errors leaks others; do

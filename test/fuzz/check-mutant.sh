@@ -21,7 +21,7 @@ logs=$(mktemp -d "${TMPDIR:-/tmp}/teardown-logs.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 chmod 1777 "$logs"
 
-. "$here/reports.sh"
+. "$here/../lib.sh"
 
 crashes=0 errors=0 others=0
 for passes in 1 2; do
@@ -33,14 +33,14 @@ for passes in 1 2; do
     # the machine's, not the mutant's: say so, and try once more.
     for attempt in 1 2; do
         status=0
-        "$here/run-checked.sh" asan "$logs/$passes" "$tshark_asan" "${options[@]}" \
+        teardown_checked asan "$logs/$passes" "$tshark_asan" "${options[@]}" \
             >/dev/null 2>"$logs/stderr" || status=$?
         [ "$status" -eq 0 ] || [ "$status" -ge 86 ] && break
         echo "check-mutant: tshark failed ($status) on $mutant without crashing (attempt $attempt):" >&2
         cat "$logs/stderr" >&2
         [ "$attempt" = 1 ] || exit 2
     done
-    reports=$(plugin_reports "$sanitizer_errors" "$logs/$passes"/asan.*)
+    reports=$(teardown_plugin_reports "$teardown_sanitizer_errors" "$logs/$passes"/asan.*)
     errors=$((errors + reports))
     if [ "$status" -ne 0 ]; then   # 86: ASan's exit code; >= 128: a signal
         # Charged to the plugin when a report names it, or when there is no
@@ -57,8 +57,8 @@ done
 
 leaks=0
 if [ "$memcheck" = 1 ]; then
-    "$here/run-checked.sh" memcheck "$logs" "$tshark_teardown" -r "$mutant" -2 -V >/dev/null 2>&1 || true
-    errors=$((errors + $(plugin_reports "$memcheck_errors" "$logs"/memcheck.*)))
-    leaks=$(plugin_reports "$memcheck_leaks" "$logs"/memcheck.*)
+    teardown_checked memcheck "$logs" "$tshark_teardown" -r "$mutant" -2 -V >/dev/null 2>&1 || true
+    errors=$((errors + $(teardown_plugin_reports "$teardown_memcheck_errors" "$logs"/memcheck.*)))
+    leaks=$(teardown_plugin_reports "$teardown_memcheck_leaks" "$logs"/memcheck.*)
 fi
 echo "$(basename "$mutant") $crashes $errors $leaks $others"

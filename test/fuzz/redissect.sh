@@ -109,7 +109,7 @@ clicks() {
 }
 tree=$(tree_view "$tshark_teardown" "$capture" 2)
 raw_tree=$(tree_view "$tshark_teardown" "$capture" 2 -o tcp.relative_sequence_numbers:FALSE)
-gui=$(clicks | "$here/run-checked.sh" sharkd "$shared" "$tshark_teardown" - 2>/dev/null |
+gui=$(clicks | teardown_checked sharkd "$shared" "$tshark_teardown" - 2>/dev/null |
       grep '^{' | "$here/sharkd-tree.py")
 diff -u <(printf '%s\n%s\n%s\n' "$tree" "$tree" "$raw_tree") <(printf '%s\n' "$gui") ||
     fail "sharkd, clicking frames in random order, reloading and switching to raw sequence numbers, shows other subtrees than tshark -2 -V"

@@ -6,7 +6,8 @@ load and a dissection of every frame.
 Usage: sharkd-reload.py ANALYZE LOADS CAPTURE COMMAND...
 ANALYZE is the value of the preference teardown.analyze (TRUE or FALSE: the
 plugin loaded but idle, to tell sharkd's own growth from the plugin's).
-COMMAND starts sharkd reading requests on stdin (run-checked.sh sharkd ...).
+COMMAND starts sharkd reading requests on stdin (tshark-teardown -, run by
+teardown_checked sharkd of test/lib.sh).
 Prints one line per load: "load N rss KB".
 """
 import json

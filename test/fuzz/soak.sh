@@ -18,7 +18,7 @@ shopt -s nullglob
 tshark_teardown=$1 fixtures=$2 copies=$3 loads=$4
 shift 4
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/reports.sh"
+. "$here/../lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-soak.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -37,10 +37,10 @@ captures=("${fixture_captures[@]}" "$work/soak.pcapng" "$@")
 frames=0
 for capture in "${captures[@]}"; do
     mkdir -m 1777 "$work/logs"
-    "$here/run-checked.sh" memcheck "$work/logs" "$tshark_teardown" -r "$capture" -2 -V >/dev/null 2>&1 ||
+    teardown_checked memcheck "$work/logs" "$tshark_teardown" -r "$capture" -2 -V >/dev/null 2>&1 ||
         { echo "soak: tshark failed on $capture" >&2; exit 1; }
-    errors=$(plugin_reports "$memcheck_errors" "$work/logs"/memcheck.*)
-    leaks=$(plugin_reports "$memcheck_leaks" "$work/logs"/memcheck.*)
+    errors=$(teardown_plugin_reports "$teardown_memcheck_errors" "$work/logs"/memcheck.*)
+    leaks=$(teardown_plugin_reports "$teardown_memcheck_leaks" "$work/logs"/memcheck.*)
     [ "$errors" -eq 0 ] && [ "$leaks" -eq 0 ] ||
         { cat "$work/logs"/memcheck.* >&2; echo "soak: $capture: $errors memory errors, $leaks leaks" >&2; }
     total_errors=$(( ${total_errors:-0} + errors )) total_leaks=$(( ${total_leaks:-0} + leaks ))
@@ -50,8 +50,8 @@ done
 
 soak_frames=$(capinfos -TrcM "$work/soak.pcapng" | cut -f2)
 growth() {  # KB per load, from the second load to the last
-    "$here/sharkd-reload.py" "$1" "$loads" "$work/soak.pcapng" \
-        "$here/run-checked.sh" sharkd "$work" "$tshark_teardown" - |
+    teardown_checked sharkd "$work" "$here/sharkd-reload.py" "$1" "$loads" "$work/soak.pcapng" \
+        "$tshark_teardown" - |
     awk '{ rss[$2] = $4 } END { printf "%d", (rss[NR] - rss[2]) / (NR - 2) }'
 }
 with=$(growth TRUE) without=$(growth FALSE)
