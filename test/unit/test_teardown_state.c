@@ -591,7 +591,6 @@ test_initiator_by_port(void)
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_UNKNOWN);
 }
 
-/* Without the SYN, the SYN+ACK's receiver is the client. */
 /* The well-known range ends at 1023: port 1023 marks a server, 1024 does
  * not. */
 static void
@@ -1029,6 +1028,7 @@ test_close_delays(void)
     g_assert_cmpuint(t.said.checks, ==, 0);
 }
 
+/* Without the SYN, the SYN+ACK's receiver is the client. */
 static void
 test_client_from_syn_ack(void)
 {
