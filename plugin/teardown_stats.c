@@ -14,8 +14,10 @@
  * the filter hides.
  *
  * Children are listed in their natural order in tshark and in the GUI alike:
- * both sort siblings with stats_tree_sort_compare(), and the tree asks for
- * name order, so ordered lists prefix their names with "a. ", "b. "...
+ * both sort siblings with stats_tree_sort_compare() by name, descending.  The
+ * Qt dialog always sorts by its first column, descending (the sort indicator
+ * Qt starts with; it ignores the tree's sort flags), so the tree asks tshark
+ * for the same, and ordered lists prefix their names with "z. ", "y. "...
  *
  * A stream-ending RST is counted by origin as its frame tells it; a pass
  * that has not yet seen its sender alive counts it where its TTL put it, and
@@ -108,13 +110,13 @@ struct tree_state {
 /* struct tree_state by stats_tree: several trees can count at once. */
 static GHashTable *tree_states;
 
-/* The name of item index of an ordered list, "c. name": name order is the
- * list's order for up to 26 items. */
+/* The name of item index of an ordered list, "x. name" for index 2:
+ * descending name order is the list's order for up to 26 items. */
 #define ORDERED_NAME_SIZE 80
 static const char *
 ordered_name(char name[ORDERED_NAME_SIZE], size_t index, const char *item)
 {
-    snprintf(name, ORDERED_NAME_SIZE, "%c. %s", (char)('a' + index), item);
+    snprintf(name, ORDERED_NAME_SIZE, "%c. %s", (char)('z' - index), item);
     return name;
 }
 
@@ -404,7 +406,8 @@ teardown_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U
 static void
 register_tap_listener_teardown(void)
 {
-    stats_tree_register_plugin("teardown", "teardown", "TCP Teardown", ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT,
+    stats_tree_register_plugin("teardown", "teardown", "TCP Teardown",
+                               (ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT) | ST_FLG_SORT_DESC,
                                teardown_stats_packet, teardown_stats_init, teardown_stats_cleanup);
 }
 

@@ -147,13 +147,20 @@ expect_pixels() {
     fi
 }
 
-# counts: each item of a statistics tree as text, "topic / item|count",
-# sorted, since tshark orders items by count and the GUI by creation.
-counts() {
-    awk -F'  +' '/^Topic/ { table = 1; next }
-        table && NF >= 2 && $2 ~ /^[0-9]+$/ {
-            if ($1 ~ /^ /) { sub(/^ +/, "", $1); print topic " / " $1 "|" $2 } else { topic = $1; print $1 "|" $2 }
-        }' | LC_ALL=C sort
+# items: each item of a statistics tree as text, "topic / item|count" (a
+# grandchild "topic / item / grandchild|count"), in the order listed.
+items() {
+    awk '/^Topic/ { table = 1; next }
+        table {
+            depth = match($0, /[^ ]/) - 1
+            if (depth < 0 || split(substr($0, depth + 1), field, /  +/) < 2 || field[2] !~ /^[0-9]+$/)
+                next
+            path[depth] = field[1]
+            name = path[0]
+            for (i = 1; i <= depth; i++)
+                name = name " / " path[i]
+            print name "|" field[2]
+        }'
 }
 
 shoot() {
@@ -194,7 +201,11 @@ close
 
 # The statistics tree: Statistics is the menu with mnemonic S, TCP Teardown
 # its last item (plugins' trees come last).  The dialog's Copy button puts
-# the tree on the clipboard as text, which must count what tshark counts.
+# the tree on the clipboard as text, listed in the order the dialog shows
+# (the copy sorts each item's children as the dialog does; topics stay in
+# the tree's own order), which must count what tshark counts, in tshark's
+# order, and list outcomes and durations in their natural order
+# (expected-statistics.txt).
 wireshark all-real -r "$work/all-real.pcapng"
 main=$(window '^all-real\.pcapng$')
 sleep 2
@@ -209,14 +220,24 @@ xdotool mousemove --window "$statistics" 465 856 click 1
 sleep 1
 timeout 10 xclip -o -selection clipboard >"$output_dir/statistics.txt"
 "$build_dir/tshark-teardown" -r "$work/all-real.pcapng" -q -z teardown,tree >"$work/statistics.tshark"
-counts <"$output_dir/statistics.txt" >"$work/statistics.gui"
+items <"$output_dir/statistics.txt" >"$work/statistics.gui"
 if ! grep -q '^Streams by outcome|[1-9]' "$work/statistics.gui"; then
     echo "gui-test: the GUI's TCP Teardown statistics count no stream:" >&2
     cat "$output_dir/statistics.txt" >&2
     exit 1
 fi
-if ! diff -u <(counts <"$work/statistics.tshark") "$work/statistics.gui" >&2; then
-    echo "gui-test: the GUI's TCP Teardown statistics differ from tshark's (above)" >&2
+if ! diff -u <(items <"$work/statistics.tshark") "$work/statistics.gui" >&2; then
+    echo "gui-test: the GUI's TCP Teardown statistics differ from tshark's, in counts or order (above)" >&2
+    exit 1
+fi
+grep -v '^#' "$here/expected-statistics.txt" >"$work/expected-statistics.txt"
+# The items of the topics expected-statistics.txt names, prefixes cut.
+cut -d '|' -f 1 "$work/statistics.gui" | sed -E 's| / [a-z]\. | / |g' |
+    awk -F ' / ' 'NR == FNR { topic[$1] = 1; next } NF > 1 && ($1 in topic)' \
+        "$work/expected-statistics.txt" - >"$work/statistics.order"
+if ! diff -u "$work/expected-statistics.txt" "$work/statistics.order" >&2; then
+    echo "gui-test: the GUI's TCP Teardown statistics list outcomes or durations out of their natural order (above):" >&2
+    cat "$output_dir/statistics.txt" >&2
     exit 1
 fi
 close
