@@ -397,7 +397,7 @@ teardown_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U
     count_frame(st, state, a);
     count_rst(st, state, c, pinfo->num, a);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
-        if (a->verdict.checks & (1u << check))
+        if (a->checks & (1u << check))
             tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));
     }
     return TAP_PACKET_REDRAW;
