@@ -61,8 +61,6 @@ enum tcp_field {
     TCP_STREAM,
     TCP_FLAGS,
     TCP_SEQ,
-    TCP_SEQ_RAW,
-    TCP_ACK_RAW,
     TCP_LEN,
     TCP_URGENT_POINTER,
     TCP_FIELD_COUNT
@@ -72,8 +70,6 @@ static const char *const tcp_field_names[TCP_FIELD_COUNT] = {
     [TCP_STREAM]  = "tcp.stream",
     [TCP_FLAGS]   = "tcp.flags",
     [TCP_SEQ]     = "tcp.seq",
-    [TCP_SEQ_RAW] = "tcp.seq_raw",
-    [TCP_ACK_RAW] = "tcp.ack_raw",
     [TCP_LEN]     = "tcp.len",
     [TCP_URGENT_POINTER] = "tcp.urgent_pointer",
 };
@@ -235,9 +231,9 @@ enum segment_kind {
  * one can be judgeable.  The layer is found by counting TCP layers, not by
  * field_info.total_layer_num, which wraps at 256 layers. */
 static enum segment_kind
-segment_kind(packet_info *pinfo, int tcp_nth)
+segment_kind(packet_info *pinfo, int tcp_nth, bool *encapsulated)
 {
-    int tcp_seen = 0;
+    int tcp_seen = 0, addressing_before = 0;
     bool quoted = false;
 
     for (wmem_list_frame_t *frame = wmem_list_head(pinfo->layers); frame != NULL;
@@ -249,10 +245,15 @@ segment_kind(packet_info *pinfo, int tcp_nth)
                 tcp_seen++;
             else if (proto_in(proto, error_proto_ids, G_N_ELEMENTS(error_proto_ids)))
                 quoted = true;
+            else if (proto_in(proto, readdressing_proto_ids, G_N_ELEMENTS(readdressing_proto_ids)))
+                addressing_before++;
         } else if (proto_in(proto, readdressing_proto_ids, G_N_ELEMENTS(readdressing_proto_ids))) {
             return quoted ? SEGMENT_QUOTED : SEGMENT_READDRESSED;
         }
     }
+    /* A packet carried whole in another's payload has a second IP header
+     * (at least) before its TCP header. */
+    *encapsulated = addressing_before > 1;
     return quoted ? SEGMENT_QUOTED : SEGMENT_JUDGEABLE;
 }
 
@@ -438,27 +439,35 @@ take_back_change(void)
  * pinfo's addresses and ports, which segment_kind() vouched for; false
  * when part of the header was not captured. */
 static bool
-read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t flags,
-             struct teardown_segment *segment)
+read_segment(proto_tree *tree, packet_info *pinfo, const field_info *flags_item,
+             int proto_layer, uint16_t flags, struct teardown_segment *segment)
 {
     /* The urgent pointer ends the fixed header, so only its presence
      * proves the header was captured: 4.6 also gives a length to a header
      * cut short after the flags.  A data offset below 5 (bogus) ends TCP's
      * dissection before the flags on every release, so a header with flags
      * and an urgent pointer is at least 20 bytes long. */
-    static const enum tcp_field needed[] = {
-        TCP_SEQ_RAW, TCP_ACK_RAW, TCP_LEN, TCP_URGENT_POINTER
-    };
+    static const enum tcp_field needed[] = { TCP_LEN, TCP_URGENT_POINTER };
     uint32_t values[TCP_FIELD_COUNT] = { 0 };
+    int tcp_start = flags_item->start - 12;   /* tcp.flags sits at offset 12 */
+    uint32_t seq, ack = 0;
     int order;
 
     for (size_t i = 0; i < G_N_ELEMENTS(needed); i++) {
-        /* Without the ACK flag the acknowledgement number means nothing. */
-        if (needed[i] == TCP_ACK_RAW && !(flags & TEARDOWN_TH_ACK))
-            continue;
         if (!read_tcp_field(tree, needed[i], proto_layer, &values[needed[i]]))
             return false;
     }
+    /* The fixed header was captured, so its sequence and acknowledgement
+     * numbers are read from its bytes, as read_hops() reads the TTL: as
+     * wanted fields they would cost every TCP segment of every capture
+     * about 900 instructions each where no tree would be built.  Without
+     * the ACK flag the acknowledgement number means nothing. */
+    if (flags_item->ds_tvb == NULL || tcp_start < 0 ||
+        !tvb_bytes_exist(flags_item->ds_tvb, tcp_start, 12))
+        return false;
+    seq = tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 4);
+    if (flags & TEARDOWN_TH_ACK)
+        ack = tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 8);
     /* Endpoint 0 is the lower of the two (address, port) pairs, so both
      * directions agree without storing addresses. */
     order = cmp_address(&pinfo->net_src, &pinfo->net_dst);
@@ -470,8 +479,8 @@ read_segment(proto_tree *tree, packet_info *pinfo, int proto_layer, uint16_t fla
     segment->src_port = (uint16_t)pinfo->srcport;
     segment->dst_port = (uint16_t)pinfo->destport;
     segment->flags = flags;
-    segment->seq = values[TCP_SEQ_RAW];
-    segment->ack = values[TCP_ACK_RAW];
+    segment->seq = seq;
+    segment->ack = ack;
     segment->len = values[TCP_LEN];
     segment->time_ns = frame_time_ns(pinfo);
     return true;
@@ -510,15 +519,17 @@ add_note(uint32_t frame, enum record_note note)
  * tree subtracted in the first pass, or, when it showed raw numbers then,
  * what it will subtract once switched to relative ones. */
 static uint32_t
-relative_seq_base(packet_info *pinfo, const struct tcp_analysis *tcpd, proto_tree *tree,
-                  int layer, uint32_t raw_seq)
+relative_seq_base(packet_info *pinfo, uint32_t stream_id, proto_tree *tree, int layer,
+                  uint32_t raw_seq)
 {
     uint32_t shown_seq = raw_seq;
+    const struct tcp_analysis *tcpd;
 
     read_tcp_field(tree, TCP_SEQ, layer, &shown_seq);
     if (raw_seq != shown_seq || tcp_shows_relative())
         return raw_seq - shown_seq;
-    return tcp_seq_base(tcpd, pinfo);
+    tcpd = tcp_conversation_of_segment(pinfo, stream_id);
+    return tcpd != NULL ? tcp_seq_base(tcpd, pinfo) : 0;
 }
 
 /* Whether the bytes before offset tcp_start of tvb are the IPv4 or IPv6
@@ -570,7 +581,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     struct teardown_rst_verdict rst;
     struct teardown_stream *stream;
     struct teardown_record record;
-    const struct tcp_analysis *tcpd;
+    bool encapsulated;
     uint32_t stream_id, connection = 0;
     guint count = teardown_records.count;
     uint16_t flags;
@@ -585,7 +596,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     stream = current_connection_of(stream_id, &connection);
     if (stream != NULL && teardown_stream_ignores(stream, flags))
         return NULL;
-    switch (segment_kind(pinfo, layer)) {
+    switch (segment_kind(pinfo, layer, &encapsulated)) {
     case SEGMENT_QUOTED:
         return NULL;
     case SEGMENT_READDRESSED:
@@ -593,8 +604,11 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     case SEGMENT_JUDGEABLE:
         break;
     }
-    if (!read_segment(tree, pinfo, layer, flags, &segment) ||
-        (tcpd = tcp_conversation_of_segment(pinfo, stream_id)) == NULL)
+    /* TCP's conversation, looked up only where an embedded copy could be
+     * judged with the carrier's addresses: the lookup costs every segment
+     * about a thousand instructions. */
+    if (!read_segment(tree, pinfo, flags_item, layer, flags, &segment) ||
+        (encapsulated && tcp_conversation_of_segment(pinfo, stream_id) == NULL))
         return NULL;
     /* One socket connected to itself: a single endpoint, nothing to judge. */
     if (addresses_equal(&pinfo->net_src, &pinfo->net_dst) && pinfo->srcport == pinfo->destport)
@@ -619,7 +633,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
 
     record = (struct teardown_record) {
         .frame = segment.frame, .connection = connection,
-        .seq_base = relative_seq_base(pinfo, tcpd, tree, layer, segment.seq),
+        .seq_base = relative_seq_base(pinfo, stream_id, tree, layer, segment.seq),
         .ack_base = peer_seq_base(stream, segment.endpoint),
         .verdict = verdict,
     };
