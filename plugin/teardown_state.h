@@ -226,27 +226,28 @@ struct teardown_annotation {
                                      closer before it (half-close) */
 };
 
-/* What one endpoint has done in the teardown. */
+/* What one endpoint has done in the teardown.  Flags are bit-fields: a
+ * capture holds millions of these. */
 struct teardown_endpoint {
     uint32_t fin_seq;    /* sequence number its first FIN occupies */
     uint32_t fin_frame;  /* 0: no FIN sent */
     uint32_t ack_frame;  /* first segment that acknowledged that FIN */
+    uint32_t next_seq;   /* the sequence number after what it sent */
+    uint32_t rst_frame;  /* its first RST in this connection */
+    uint32_t rst_ack;    /* that RST's ACK, with rst_had_ack */
+    uint32_t alive_frame;/* its first segment showing it alive after it */
     uint16_t port;
-    uint8_t  fin_step;   /* 1 or 3 */
-    bool     acked_beyond; /* an ACK beyond that FIN was reported */
-    bool     sent_any;     /* next_seq is known */
-    bool     keep_alive;   /* its latest segment was a keep-alive probe */
-    bool     hops_unstable;/* its segments without RST differed in hops */
-    bool     rst_had_ack;
+    uint16_t hop_segments; /* its segments without RST with a known hop
+                              signature (saturated) */
     uint8_t  hops;         /* hop signature of its first segment without RST */
     uint8_t  retransmissions; /* its latest segments re-sending payload, in
                                  a row (saturated) */
-    uint16_t hop_segments; /* its segments without RST with a known hop
-                              signature (saturated) */
-    uint32_t next_seq;     /* the sequence number after what it sent */
-    uint32_t rst_frame;    /* its first RST in this connection */
-    uint32_t rst_ack;      /* that RST's ACK, with rst_had_ack */
-    uint32_t alive_frame;  /* its first segment showing it alive after it */
+    uint8_t  fin_step : 3;    /* 1 or 3 */
+    bool     acked_beyond : 1;/* an ACK beyond that FIN was reported */
+    bool     sent_any : 1;    /* next_seq is known */
+    bool     keep_alive : 1;  /* its latest segment was a keep-alive probe */
+    bool     hops_unstable : 1; /* its segments without RST differed in hops */
+    bool     rst_had_ack : 1;
 };
 
 /* One connection.  A TCP stream that holds several connections in turn (the
@@ -270,15 +271,15 @@ struct teardown_stream {
     uint8_t  initiator;      /* enum teardown_side, fixed at step 1 or by
                                 an RST that ends the stream before it */
     uint8_t  pattern;        /* enum teardown_pattern, once known */
-    bool     seen_any;       /* a segment of this stream was seen */
-    bool     synack_seen;
-    bool     established;    /* past the handshake, or begun before the
+    bool     seen_any : 1;   /* a segment of this stream was seen */
+    bool     synack_seen : 1;
+    bool     established : 1;/* past the handshake, or begun before the
                                 capture: no handshake seen */
-    bool     simultaneous;
-    bool     initiator_by_port;
-    bool     step1_idle_known;
-    bool     end_idle_known;
-    bool     ended;          /* an RST ended it: annotate nothing more
+    bool     simultaneous : 1;
+    bool     initiator_by_port : 1;
+    bool     step1_idle_known : 1;
+    bool     end_idle_known : 1;
+    bool     ended : 1;      /* an RST ended it: annotate nothing more
                                 until a new connection starts over */
 };
 
