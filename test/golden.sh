@@ -14,8 +14,10 @@
 #   PASSES 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
 #   TSHARK_OPTION  e.g. -o teardown.idle_timers:2, for the fields, tree and
 #          rst views: preferences that a capture's timing calls for.
-# The golden file is test/golden/NAME.out.  Its leading '#' lines say why
-# the values are right; they are kept, and skipped in the comparison.
+# The golden file is test/golden/NAME.out, or NAME@X.Y.out where Wireshark
+# X.Y dissects the capture differently (it numbers TCP streams its own way,
+# say).  Its leading '#' lines say why the values are right; they are kept,
+# and skipped in the comparison.
 # With TEARDOWN_UPDATE_GOLDEN=1 the rest of the file is rewritten instead.
 set -euo pipefail
 
@@ -24,6 +26,10 @@ shift 5
 here=$(cd "$(dirname "$0")" && pwd)
 golden="$here/golden/$name.out"
 repo=$(dirname "$here")
+if compgen -G "$here/golden/$name@*.out" >/dev/null; then
+    series=$("$tshark_teardown" -v | sed -n '1s/^[^0-9]*\([0-9]*\.[0-9]*\)\..*/\1/p')
+    [ ! -f "$here/golden/$name@$series.out" ] || golden="$here/golden/$name@$series.out"
+fi
 
 . "$here/views.sh"
 pass_options "$passes" >/dev/null

@@ -256,7 +256,7 @@ xdotool key --delay 50 $(printf 'Down %.0s' $(seq 16)) Return
 flow=$(window 'Flow.*ladder\.pcapng')
 xdotool windowsize --sync "$flow" 1500 560 windowmove --sync "$flow" 0 0
 sleep 1
-xdotool mousemove --window "$flow" 17 505 click 1
+xdotool mousemove --window "$flow" 17 501 click 1
 sleep 2
 shoot "$flow" flow-graph
 expect_pixels "$output_dir/flow-graph.png" FFD880 150000 220000 "the seven teardown frames must be the Flow Graph's rows"
