@@ -34,8 +34,8 @@ enum record_note {
     NOTE_FIN_UNJUDGED      /* a FIN whose payload re-addressed the packet */
 };
 
-/* What is kept of one annotated frame for the rest of the file, in 44
- * bytes: the state machine's verdict, and what only Wireshark knows. */
+/* What is kept of one annotated frame for the rest of the file, in 48
+ * bytes: the state machine's verdicts, and what only Wireshark knows. */
 struct teardown_record {
     uint32_t frame;          /* first: records are searched by frame */
     uint32_t connection;     /* index in teardown_connections */
@@ -45,6 +45,8 @@ struct teardown_record {
     uint8_t  note;           /* enum record_note; with a note, no verdict */
     struct teardown_rst_verdict rst;  /* with verdict.rst */
 };
+
+_Static_assert(sizeof(struct teardown_record) == 48, "records stay 48 bytes: one per annotated frame");
 
 /* Everything needed to draw one frame. */
 struct teardown_view {
