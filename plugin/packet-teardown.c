@@ -48,13 +48,26 @@ struct teardown_record {
 
 _Static_assert(sizeof(struct teardown_record) == 48, "records stay 48 bytes: one per annotated frame");
 
-/* Everything needed to draw one frame. */
+/* A SYN that opened a connection on the addresses and ports of an earlier
+ * one, in this capture: kept for few frames, apart from the records. */
+struct reuse_record {
+    uint32_t frame;          /* first: searched by frame */
+    uint32_t connection;     /* the connection it opened */
+    uint32_t earlier;        /* the connection it reuses the ports of, */
+    uint32_t earlier_stream; /* in this tcp.stream */
+};
+
+/* Everything needed to draw one frame: a verdict, a reuse, or both. */
 struct teardown_view {
-    struct teardown_annotation annotation;
+    struct teardown_annotation annotation;  /* with a verdict */
+    bool has_verdict;
     const struct teardown_stream *stream;
     const struct teardown_rst_verdict *rst;  /* an RST's, else NULL */
     uint32_t seq_base;       /* what to subtract to show TCP's numbering */
     uint32_t ack_base;
+    const struct reuse_record *reuse_record;  /* a reusing SYN's, else NULL */
+    struct teardown_reuse reuse;             /* ... and what it says */
+    uint32_t checks;         /* every check the frame fails */
 };
 
 /* TCP fields read on the first pass, by name, from the innermost TCP layer
@@ -120,10 +133,16 @@ static int hf_idle_timer = -1;
 static int hf_ack_delay = -1;
 static int hf_close_delay = -1;
 static int hf_last_ack_delay = -1;
+static int hf_unfinished_for = -1;
+static int hf_reuse_stream = -1;
+static int hf_reuse_gap = -1;
+static int hf_reuse_holder = -1;
+static int hf_reuse_answer = -1;
 
 static gint ett_teardown = -1;
 static gint ett_states = -1;
 static gint ett_rst = -1;
+static gint ett_reuse = -1;
 
 /* One expert item per check of teardown_checks.h, by check index. */
 static expert_field ei_check[TEARDOWN_CHECK_COUNT];
@@ -132,12 +151,13 @@ static teardown_pref_bool pref_analyze = TRUE;
 static teardown_pref_bool pref_info_column = TRUE;
 static const char *pref_idle_timers = "30,60,120,240,300,350,600,900,1800,3600,7200";
 static const char *pref_slow_close = "1.0";
+static const char *pref_time_wait = "60";
 
 /* The settings the state machine judges times by, from the preferences. */
 #define MAX_IDLE_TIMERS 64
 static uint32_t idle_timers_s[MAX_IDLE_TIMERS];
 static struct teardown_config teardown_config = {
-    .idle_timers_s = idle_timers_s, .slow_close_ns = 1000000000,
+    .idle_timers_s = idle_timers_s, .slow_close_ns = 1000000000, .time_wait_ns = INT64_C(60000000000),
 };
 
 /* TCP's own preferences, read whenever a number is shown: sharkd changes
@@ -169,6 +189,14 @@ static struct frame_list teardown_records;
  * them. */
 static struct frame_list connection_first_frames;
 
+/* SYNs that reused an earlier connection's addresses and ports, in
+ * increasing frame order. */
+static struct frame_list reuse_records;
+
+/* The time of the latest frame the first pass read: the end of the capture,
+ * once every frame was read. */
+static int64_t capture_end_ns;
+
 /* What the first pass changed for its latest frame.  A read filter (tshark
  * -2 -R, and the GUI's) dissects every frame in the first pass but numbers
  * only the frames it keeps, so the frame after a dropped one is dissected
@@ -177,7 +205,7 @@ static struct frame_list connection_first_frames;
  * the kept frames are judged as if the dropped ones had never been. */
 struct first_pass_change {
     uint32_t frame;                 /* 0: nothing to take back */
-    guint records, connections, first_frames;   /* lengths before it */
+    guint records, connections, first_frames, reuses;   /* lengths before it */
     bool stream_touched;            /* then: */
     uint32_t stream_id;             /* its tcp.stream, and */
     uint32_t current;               /* current_connection's entry before */
@@ -310,6 +338,19 @@ read_tcp_field(proto_tree *tree, enum tcp_field field, int proto_layer, uint32_t
     return false;
 }
 
+/* Endpoint 0 is the lower of the two (address, port) pairs, so both
+ * directions agree without storing addresses, and so do two connections on
+ * the same addresses and ports. */
+static uint8_t
+sender_endpoint(const packet_info *pinfo)
+{
+    int order = cmp_address(&pinfo->net_src, &pinfo->net_dst);
+
+    if (order == 0)
+        order = (int)pinfo->srcport - (int)pinfo->destport;
+    return order <= 0 ? 0 : 1;
+}
+
 /* The frame's time since time_base, saturated like teardown_time_ns(). */
 static int64_t
 frame_time_ns(const packet_info *pinfo)
@@ -388,6 +429,32 @@ begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
     return connection_at(*connection);
 }
 
+/* The TCP stream that had the segment's addresses and ports before the one
+ * it is in: where a SYN reuses them, TCP begins a new conversation, and so a
+ * new stream, and keeps the older ones for the frames before.  Wildcard
+ * conversations (an FTP data channel announced without its port) may match
+ * instead: the ports are checked against the connection found. */
+static struct teardown_stream *
+earlier_connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint32_t *earlier_stream,
+                              uint32_t *earlier)
+{
+    conversation_t *conversation = pinfo->num < 2 ? NULL :
+        find_conversation(pinfo->num - 1, &pinfo->src, &pinfo->dst, CONVERSATION_TCP,
+                          pinfo->srcport, pinfo->destport, 0);
+    struct tcp_analysis *tcpd = conversation == NULL ? NULL :
+        (struct tcp_analysis *)conversation_get_proto_data(conversation, proto_tcp);
+    struct teardown_stream *connection;
+    uint8_t sender = sender_endpoint(pinfo);
+
+    if (tcpd == NULL || tcpd->stream == stream_id ||
+        (connection = current_connection_of(tcpd->stream, earlier)) == NULL ||
+        connection->endpoint[sender].port != pinfo->srcport ||
+        connection->endpoint[sender ^ 1].port != pinfo->destport)
+        return NULL;
+    *earlier_stream = tcpd->stream;
+    return connection;
+}
+
 /* Orders frame numbers, or records by the frame number they start with. */
 static int
 compare_frames(const void *a, const void *b)
@@ -419,6 +486,7 @@ begin_change(uint32_t frame)
     last_change.records = teardown_records.count;
     last_change.connections = teardown_connections.count;
     last_change.first_frames = connection_first_frames.count;
+    last_change.reuses = reuse_records.count;
     last_change.stream_touched = false;
     last_change.fed = false;
 }
@@ -429,6 +497,7 @@ take_back_change(void)
     teardown_records.count = last_change.records;
     teardown_connections.count = last_change.connections;
     connection_first_frames.count = last_change.first_frames;
+    reuse_records.count = last_change.reuses;
     if (last_change.stream_touched)
         memcpy(wmem_array_index(current_connection, last_change.stream_id), &last_change.current,
                sizeof last_change.current);
@@ -453,7 +522,6 @@ read_segment(proto_tree *tree, packet_info *pinfo, const field_info *flags_item,
     uint32_t values[TCP_FIELD_COUNT] = { 0 };
     int tcp_start = flags_item->start - 12;   /* tcp.flags sits at offset 12 */
     uint32_t seq, ack = 0;
-    int order;
 
     for (size_t i = 0; i < G_N_ELEMENTS(needed); i++) {
         if (!read_tcp_field(tree, needed[i], proto_layer, &values[needed[i]]))
@@ -470,14 +538,8 @@ read_segment(proto_tree *tree, packet_info *pinfo, const field_info *flags_item,
     seq = tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 4);
     if (flags & TEARDOWN_TH_ACK)
         ack = tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 8);
-    /* Endpoint 0 is the lower of the two (address, port) pairs, so both
-     * directions agree without storing addresses. */
-    order = cmp_address(&pinfo->net_src, &pinfo->net_dst);
-    if (order == 0)
-        order = (int)pinfo->srcport - (int)pinfo->destport;
-
     segment->frame = pinfo->num;
-    segment->endpoint = order <= 0 ? 0 : 1;
+    segment->endpoint = sender_endpoint(pinfo);
     segment->src_port = (uint16_t)pinfo->srcport;
     segment->dst_port = (uint16_t)pinfo->destport;
     segment->flags = flags;
@@ -623,7 +685,18 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     last_change.stream_id = stream_id;
     last_change.current = stream == NULL ? 0 : connection + 1;
     if (stream == NULL || teardown_stream_starts_over(stream, flags)) {
+        struct reuse_record reuse = { .frame = segment.frame, .earlier_stream = stream_id,
+                                      .earlier = connection };
+        /* A SYN starting over reuses the ports of its stream's earlier
+         * connection; one opening a stream may reuse an earlier stream's. */
+        bool reused = stream != NULL ||
+            ((flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
+             earlier_connection_of_segment(pinfo, stream_id, &reuse.earlier_stream, &reuse.earlier) != NULL);
+
         stream = begin_connection(stream_id, segment.frame, &connection);
+        reuse.connection = connection;
+        if (reused)
+            list_append(&reuse_records, &reuse, sizeof reuse);
     } else {
         last_change.fed = true;
         last_change.connection = connection;
@@ -644,19 +717,38 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
     return add_record(&record);
 }
 
-static void
-build_view(const struct teardown_record *r, packet_info *pinfo, struct teardown_view *view)
+/* What is drawn of a frame with a verdict record (r), a reuse record
+ * (reuse), or both; false when there is neither.  Once every frame was
+ * read, the end of the capture is known. */
+static bool
+build_view(const struct teardown_record *r, const struct reuse_record *reuse, packet_info *pinfo,
+           struct teardown_view *view)
 {
-    view->stream = connection_at(r->connection);
-    view->rst = r->verdict.rst ? &r->rst : NULL;
-    teardown_verdict_expand(view->stream, &r->verdict, view->rst, r->frame, frame_time_ns(pinfo),
-                            &teardown_config, &view->annotation);
-    if (tcp_shows_relative()) {
-        view->seq_base = r->seq_base;
-        view->ack_base = r->ack_base;
-    } else {
-        view->seq_base = view->ack_base = 0;
+    struct teardown_config config = teardown_config;
+    int64_t time_ns = frame_time_ns(pinfo);
+
+    memset(view, 0, sizeof *view);
+    config.capture_end_known = PINFO_FD_VISITED(pinfo);
+    config.capture_end_ns = capture_end_ns;
+    if (r != NULL && r->note == NOTE_NONE) {
+        view->has_verdict = true;
+        view->stream = connection_at(r->connection);
+        view->rst = r->verdict.rst ? &r->rst : NULL;
+        teardown_verdict_expand(view->stream, &r->verdict, view->rst, r->frame, time_ns, &config,
+                                &view->annotation);
+        if (tcp_shows_relative()) {
+            view->seq_base = r->seq_base;
+            view->ack_base = r->ack_base;
+        }
+        view->checks = view->annotation.checks;
     }
+    if (reuse != NULL) {
+        view->reuse_record = reuse;
+        teardown_reuse_judge(connection_at(reuse->earlier), connection_at(reuse->connection), time_ns,
+                             &config, &view->reuse);
+        view->checks |= view->reuse.checks;
+    }
+    return view->has_verdict || reuse != NULL;
 }
 
 /* ---- Drawing a record (every pass) ------------------------------------- */
@@ -941,6 +1033,41 @@ check_text(const struct teardown_view *view, packet_info *pinfo, enum teardown_c
             wmem_strdup_printf(pinfo->pool, " while still sending %u data segment%s (half-close)",
                                a->half_close_segments, a->half_close_segments == 1 ? "" : "s"));
     }
+    case TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK: {
+        struct endpoint_words who = endpoint_words(view, pinfo, a->closer ^ 1);
+
+        return wmem_strdup_printf(pinfo->pool,
+            ADDRESS_FORMAT " acknowledged the FIN of frame %u but never closed: still half-open %.3f s later "
+            "when the capture ended (CLOSE-WAIT; the peer waits in FIN-WAIT-2)",
+            ADDRESS_ARGS(who), a->step1_frame, a->unfinished_ns / 1e9);
+    }
+    case TEARDOWN_CHECK_INDEX_CLOSE_WAIT_SENDING: {
+        struct endpoint_words who = endpoint_words(view, pinfo, a->closer ^ 1);
+
+        return wmem_strdup_printf(pinfo->pool,
+            ADDRESS_FORMAT " acknowledged the FIN of frame %u and was still sending data when the capture "
+            "ended, %.3f s later: a half-close in progress (CLOSE-WAIT)",
+            ADDRESS_ARGS(who), a->step1_frame, a->unfinished_ns / 1e9);
+    }
+    case TEARDOWN_CHECK_INDEX_FIN_UNANSWERED:
+        return wmem_strdup_printf(pinfo->pool,
+            "The FIN of frame %u was never acknowledged (%.3f s until the capture ended)",
+            a->step1_frame, a->unfinished_ns / 1e9);
+    case TEARDOWN_CHECK_INDEX_REUSE_IN_TIME_WAIT: {
+        const struct teardown_reuse *reuse = &view->reuse;
+        bool holder_sent = reuse->holder_endpoint == sender_endpoint(pinfo);
+        const address *holder = holder_sent ? &pinfo->net_src : &pinfo->net_dst;
+
+        return wmem_strdup_printf(pinfo->pool,
+            "Reuses the addresses and ports of stream %u %.3f s after its last segment, while "
+            "%s %s%s%s:%u (which closed first) should still be in TIME-WAIT (%g s)",
+            view->reuse_record->earlier_stream, reuse->gap_ns / 1e9,
+            reuse->time_wait_holder == TEARDOWN_SIDE_UNKNOWN ? "endpoint" :
+            teardown_side_name((enum teardown_side)reuse->time_wait_holder),
+            holder->type == AT_IPv6 ? "[" : "", address_to_str(pinfo->pool, holder),
+            holder->type == AT_IPv6 ? "]" : "", holder_sent ? pinfo->srcport : pinfo->destport,
+            teardown_config.time_wait_ns / 1e9);
+    }
     case TEARDOWN_CHECK_COUNT:
         break;
     }
@@ -1010,7 +1137,7 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
                  const struct teardown_view *view)
 {
     const struct teardown_annotation *a = &view->annotation;
-    uint32_t checks = a->checks;
+    uint32_t checks = view->checks;
 
     if (checks & (TEARDOWN_CHECK_ACK_BEYOND_FIN | TEARDOWN_CHECK_ACK_REGRESSED))
         proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_ack, tvb, 0, 0,
@@ -1065,18 +1192,19 @@ add_time_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct
         add_seconds_item(tree, hf_close_delay, tvb, pinfo, a->close_delay_ns);
     if ((a->verdict.steps & TEARDOWN_STEP(4)) && a->step1_frame != 0)
         add_seconds_item(tree, hf_last_ack_delay, tvb, pinfo, a->last_ack_delay_ns);
+    if (a->unfinished_known)
+        add_seconds_item(tree, hf_unfinished_for, tvb, pinfo, a->unfinished_ns);
 }
 
+/* A frame's verdict: steps, roles, links, times, states, RST, summary.
+ * Writes its words for the Info column and the title into summary where
+ * someone reads them. */
 static void
-render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo,
-              proto_tree *tree)
+add_verdict_items(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo,
+                  proto_tree *teardown_tree, bool wordy, char summary[TEARDOWN_SUMMARY_SIZE])
 {
     const struct teardown_annotation *a = &view->annotation;
     enum teardown_pattern pattern = (enum teardown_pattern)a->verdict.pattern;
-    char summary[TEARDOWN_SUMMARY_SIZE];
-    bool wordy;
-    proto_item *item;
-    proto_tree *teardown_tree;
 
     /* A segment with no part in a teardown (an RST after the end, or one
      * showing an RST's sender alive) carries only what is said of it. */
@@ -1087,17 +1215,12 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
         pattern = teardown_stream_final_pattern(view->stream);
 
     /* Sentences cost more than the analysis: write them only for a reader. */
-    wordy = tree != NULL && PTREE_DATA(tree)->visible;
     if (wordy || (pref_info_column && pinfo->cinfo != NULL))
-        teardown_summary(&a->verdict, summary, sizeof summary);
+        teardown_summary(&a->verdict, summary, TEARDOWN_SUMMARY_SIZE);
     if (pref_info_column && pinfo->cinfo != NULL)
         /* In front, as TCP's own analysis tags: the Flow Graph's arrow
          * labels show only the first 20 characters. */
         col_prepend_fstr(pinfo->cinfo, COL_INFO, "[%s] ", summary);
-
-    item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(item);
-    teardown_tree = proto_item_add_subtree(item, ett_teardown);
 
     for (unsigned step = 1; step <= 4; step++) {
         if (a->verdict.steps & TEARDOWN_STEP(step))
@@ -1139,9 +1262,52 @@ render_record(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinf
         add_rst_items(teardown_tree, tvb, pinfo, view, wordy);
     if (a->verdict.pattern != TEARDOWN_PATTERN_NONE)
         add_summary_item(teardown_tree, tvb, pinfo, view, wordy);
+}
+
+/* A SYN reusing an earlier connection's addresses and ports: which stream,
+ * how long after, who should hold TIME-WAIT, and once a pass saw it, how
+ * the SYN was answered. */
+static void
+add_reuse_items(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo,
+                proto_tree *teardown_tree)
+{
+    const struct teardown_reuse *reuse = &view->reuse;
+    proto_item *item = proto_tree_add_uint(teardown_tree, hf_reuse_stream, tvb, 0, 0,
+                                           view->reuse_record->earlier_stream);
+    proto_tree *reuse_tree = proto_item_add_subtree(item, ett_reuse);
+
+    proto_item_set_generated(item);
+    add_seconds_item(reuse_tree, hf_reuse_gap, tvb, pinfo, reuse->gap_ns);
+    if (reuse->holder_known)
+        proto_item_set_generated(proto_tree_add_string(reuse_tree, hf_reuse_holder, tvb, 0, 0,
+            teardown_side_name((enum teardown_side)reuse->time_wait_holder)));
+    /* The first pass has not yet seen the answer. */
+    if (PINFO_FD_VISITED(pinfo))
+        proto_item_set_generated(proto_tree_add_string(reuse_tree, hf_reuse_answer, tvb, 0, 0,
+            teardown_syn_answer_name((enum teardown_syn_answer)reuse->answer)));
+}
+
+static void
+render_view(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    bool wordy = tree != NULL && PTREE_DATA(tree)->visible;
+    char summary[TEARDOWN_SUMMARY_SIZE];
+    proto_item *item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
+    proto_tree *teardown_tree = proto_item_add_subtree(item, ett_teardown);
+
+    proto_item_set_generated(item);
+    if (view->has_verdict)
+        add_verdict_items(view, tvb, pinfo, teardown_tree, wordy, summary);
+    if (view->reuse_record != NULL)
+        add_reuse_items(view, tvb, pinfo, teardown_tree);
     add_expert_items(teardown_tree, item, tvb, pinfo, view);
-    if (wordy)
+    if (!wordy)
+        return;
+    if (view->has_verdict)
         proto_item_append_text(item, ": %s", summary);
+    if (view->reuse_record != NULL)
+        proto_item_append_text(item, "%s reuses the addresses and ports of stream %u",
+                               view->has_verdict ? ";" : ":", view->reuse_record->earlier_stream);
 }
 
 /* A frame annotated with a note instead of a verdict: one line. */
@@ -1176,8 +1342,11 @@ queue_tap(packet_info *pinfo, const struct teardown_view *view)
 
     if (view == NULL && !opened)
         return;
-    info = wmem_new(pinfo->pool, struct teardown_tap_info);
-    info->annotation = view != NULL ? wmem_memdup(pinfo->pool, &view->annotation, sizeof view->annotation) : NULL;
+    info = wmem_new0(pinfo->pool, struct teardown_tap_info);
+    if (view != NULL && view->has_verdict)
+        info->annotation = wmem_memdup(pinfo->pool, &view->annotation, sizeof view->annotation);
+    if (view != NULL && view->reuse_record != NULL)
+        info->reuse = wmem_memdup(pinfo->pool, &view->reuse, sizeof view->reuse);
     info->stream_opened = opened;
     tap_queue_packet(teardown_tap, pinfo, info);
 }
@@ -1186,7 +1355,9 @@ static int
 dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const struct teardown_record *record;
+    const struct reuse_record *reuse = NULL;
     struct teardown_view view;
+    bool viewed;
 
     if (!pref_analyze)
         return 0;
@@ -1196,18 +1367,20 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         if (last_change.frame == pinfo->num)
             take_back_change();
         begin_change(pinfo->num);
+        capture_end_ns = frame_time_ns(pinfo);
         record = analyze_frame(pinfo, tree);
     }
-    if (record != NULL && record->note == NOTE_NONE)
-        build_view(record, pinfo, &view);
+    if (reuse_records.count > 0)
+        reuse = find_frame(&reuse_records, sizeof *reuse, pinfo->num);
+    viewed = build_view(record, reuse, pinfo, &view);
     if (have_tap_listener(teardown_tap))
-        queue_tap(pinfo, record != NULL && record->note == NOTE_NONE ? &view : NULL);
-    if (record == NULL)
-        return 0;
-    if (record->note != NOTE_NONE)
+        queue_tap(pinfo, viewed ? &view : NULL);
+    if (record != NULL && record->note != NOTE_NONE)
         render_note(record, tvb, pinfo, tree);
+    else if (viewed)
+        render_view(&view, tvb, pinfo, tree);
     else
-        render_record(&view, tvb, pinfo, tree);
+        return 0;
     return tvb_captured_length(tvb);
 }
 
@@ -1220,8 +1393,16 @@ init_teardown(void)
     current_connection = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
     list_init(&teardown_records, sizeof(struct teardown_record));
     list_init(&connection_first_frames, sizeof(uint32_t));
+    list_init(&reuse_records, sizeof(struct reuse_record));
+    capture_end_ns = 0;
     last_change.frame = 0;
     time_base_set = false;
+}
+
+const struct teardown_config *
+teardown_current_config(void)
+{
+    return &teardown_config;
 }
 
 /* "30,60,120": seconds, any separator; what is not a number is skipped. */
@@ -1263,6 +1444,7 @@ apply_preferences(void)
 
     read_idle_timers(pref_idle_timers);
     teardown_config.slow_close_ns = read_seconds(pref_slow_close, 1000000000);
+    teardown_config.time_wait_ns = read_seconds(pref_time_wait, INT64_C(60000000000));
 
     if (!pref_analyze || tcp_field_ids[0] <= 0) {
         set_postdissector_wanted_hfids(teardown_handle, NULL);
@@ -1341,8 +1523,22 @@ proto_register_teardown(void)
           "the capture point saw it", HFILL } },
         { &hf_last_ack_delay, { "Last ACK delay", "teardown.last_ack_delay", FT_RELATIVE_TIME, BASE_NONE,
           NULL, 0x0, "Step 4: time since the passive closer's FIN (step 3)", HFILL } },
+        { &hf_unfinished_for, { "Unfinished for", "teardown.unfinished_for", FT_RELATIVE_TIME, BASE_NONE,
+          NULL, 0x0, "The last step of a teardown that never completed: time until the capture's last frame "
+          "(known once the whole capture was read)", HFILL } },
+        { &hf_reuse_stream, { "Reuses the ports of stream", "teardown.reuse.stream", FT_UINT32, BASE_DEC,
+          NULL, 0x0, "A SYN opening a connection on the addresses and ports of an earlier connection: "
+          "that connection's tcp.stream (this frame's own for a new connection in the same stream)", HFILL } },
+        { &hf_reuse_gap, { "Gap", "teardown.reuse.gap", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time since the earlier connection's last segment", HFILL } },
+        { &hf_reuse_holder, { "TIME-WAIT holder", "teardown.reuse.time_wait_holder", FT_STRING, BASE_NONE,
+          NULL, 0x0, "The side of the earlier connection that closed it first and holds TIME-WAIT "
+          "(client or server; absent when an RST ended it or it never closed)", HFILL } },
+        { &hf_reuse_answer, { "Answer", "teardown.reuse.answer", FT_STRING, BASE_NONE, NULL, 0x0,
+          "How the SYN's receiver answered it: accepted (SYN+ACK), challenge-ack (an ACK for the old "
+          "connection), reset or none (known once the whole capture was read)", HFILL } },
     };
-    static gint *ett[] = { &ett_teardown, &ett_states, &ett_rst };
+    static gint *ett[] = { &ett_teardown, &ett_states, &ett_rst, &ett_reuse };
     /* teardown_checks.h cites, for each check, the RFC 9293 rule behind it. */
     static ei_register_info ei[] = {
 #define TEARDOWN_EXPERT_ENTRY(id, name, group, severity, summary) \
@@ -1375,7 +1571,12 @@ proto_register_teardown(void)
         "marked as probably closed by that timer", &pref_idle_timers);
     prefs_register_string_preference(module, "slow_close", "Slow close (seconds)",
         "A passive closer that sends its FIN this many seconds or more after the first FIN "
-        "(CLOSE-WAIT) is pointed out", &pref_slow_close);
+        "(CLOSE-WAIT) is pointed out, and so is a teardown left unfinished this long before "
+        "the capture ended", &pref_slow_close);
+    prefs_register_string_preference(module, "time_wait", "TIME-WAIT (seconds)",
+        "How long the endpoint that closed first holds TIME-WAIT (Linux: 60): a SYN that reuses "
+        "the addresses and ports of a connection closed gracefully less than this long before is "
+        "pointed out", &pref_time_wait);
 
     teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);
     teardown_tap = register_tap("teardown");

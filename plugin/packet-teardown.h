@@ -14,8 +14,13 @@
  * on whichever pass taps run, identically on every pass. */
 struct teardown_tap_info {
     const struct teardown_annotation *annotation;  /* NULL: not annotated */
+    const struct teardown_reuse *reuse;  /* a SYN reusing an earlier
+                                            connection's addresses and ports */
     bool stream_opened;                            /* first frame of a connection */
 };
+
+/* The settings the analysis judges times by now (idle timers...). */
+const struct teardown_config *teardown_current_config(void);
 
 void proto_register_teardown(void);
 void proto_reg_handoff_teardown(void);

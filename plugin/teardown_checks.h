@@ -12,6 +12,9 @@
  *   SEVERITY  Wireshark's expert severity without "PI_" (CHAT, NOTE, WARN,
  *             ERROR);
  *   summary   the expert item's one-line description.
+ * Two lines may share a name when one finding has two severities.  Checks
+ * that the settings or the end of the capture decide come last, from
+ * IDLE_TIMER_CLOSE on: they are never part of a stored verdict.
  * The comment above each line cites the part of RFC 9293 that the check holds
  * a segment to.  Scripts read this table too: keep one X(...) per line.
  */
@@ -46,6 +49,17 @@
      * ends them; a close right at a common timeout points to that timer. */ \
     X(IDLE_TIMER_CLOSE, idle_timer_close, SEQUENCE, NOTE, "Closed after an idle time that matches a common idle timer") \
     /* §3.6: CLOSE-WAIT lasts until the application closes its socket. */ \
-    X(SLOW_CLOSE, slow_close, SEQUENCE, NOTE, "Passive closer took long to send its FIN (CLOSE-WAIT)")
+    X(SLOW_CLOSE, slow_close, SEQUENCE, NOTE, "Passive closer took long to send its FIN (CLOSE-WAIT)") \
+    /* §3.6: CLOSE-WAIT ends only when the application closes; one that never \
+     * does leaks the connection, and its peer waits in FIN-WAIT-2. */ \
+    X(CLOSE_WAIT_STUCK, close_wait_stuck, SEQUENCE, WARN, "Passive closer never closed: still in CLOSE-WAIT when the capture ended") \
+    /* §3.6: a half-closed connection may carry data for as long as it likes. */ \
+    X(CLOSE_WAIT_SENDING, close_wait_stuck, SEQUENCE, NOTE, "Half-close still sending data when the capture ended (CLOSE-WAIT)") \
+    /* §3.8.1: an unacknowledged FIN is retransmitted until the connection \
+     * times out; none of its copies was acknowledged here. */ \
+    X(FIN_UNANSWERED, fin_unanswered, SEQUENCE, WARN, "FIN never acknowledged before the capture ended") \
+    /* §3.6.2 and RFC 6191: TIME-WAIT keeps old duplicates out of a new \
+     * connection on the same addresses and ports, for 2 MSL. */ \
+    X(REUSE_IN_TIME_WAIT, reuse_in_time_wait, SEQUENCE, NOTE, "Addresses and ports reused while TIME-WAIT should still hold")
 
 #endif /* TEARDOWN_CHECKS_H */

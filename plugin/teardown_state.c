@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+_Static_assert(TEARDOWN_PATTERN_COUNT <= 1 << 4, "teardown_stream.pattern holds every pattern");
+
 /* a - b as a signed 32-bit distance: sequence space wraps (RFC 9293 §3.4). */
 static int64_t
 seq_distance(uint32_t a, uint32_t b)
@@ -462,6 +464,7 @@ check_half_close(struct teardown_stream *stream,
         out->half_close = true;
         out->checks |= TEARDOWN_CHECK_HALF_CLOSE_DATA;
         stream->half_close_segments++;
+        stream->half_close_last_ns = segment->time_ns;
     }
 }
 
@@ -523,12 +526,32 @@ update_connection(struct teardown_stream *stream, const struct teardown_segment 
     check_data_after_fin(stream, segment, out);
     check_completion(stream, out);
 
+    if (out->steps != 0)
+        stream->last_step_frame = segment->frame;
     if (out->steps == 0 && out->checks == 0 && out->pattern == TEARDOWN_PATTERN_NONE)
         return false;
     out->role = role_of(stream, sender);
     out->state_after[0] = endpoint_state(stream, 0);
     out->state_after[1] = endpoint_state(stream, 1);
     return true;
+}
+
+/* The first segment from the receiver of the SYN that opened the connection
+ * answers it: a SYN+ACK accepts it, an RST refuses it, and anything else
+ * (a bare ACK) acknowledges a connection the receiver still knows, such as
+ * one in TIME-WAIT (RFC 9293 §3.10.7.4, RFC 5961 §4). */
+static void
+note_syn_answer(struct teardown_stream *stream, const struct teardown_segment *segment)
+{
+    if (stream->syn_sender == TEARDOWN_NO_ENDPOINT || segment->endpoint == stream->syn_sender ||
+        stream->syn_answer != TEARDOWN_SYN_ANSWER_NONE)
+        return;
+    if (segment->flags & TEARDOWN_TH_RST)
+        stream->syn_answer = TEARDOWN_SYN_ANSWER_RESET;
+    else if (segment->flags & TEARDOWN_TH_SYN)
+        stream->syn_answer = TEARDOWN_SYN_ANSWER_ACCEPTED;
+    else
+        stream->syn_answer = TEARDOWN_SYN_ANSWER_CHALLENGE_ACK;
 }
 
 bool
@@ -546,6 +569,8 @@ teardown_stream_update(struct teardown_stream *stream,
         stream->endpoint[segment->endpoint].port = segment->src_port;
         stream->endpoint[segment->endpoint ^ 1].port = segment->dst_port;
     }
+    if (!ended_before)
+        note_syn_answer(stream, segment);
     /* Judged against the stream as it was: the time since the previous
      * segment, for one, is measured before this one counts.  After the end
      * nothing is measured in time. */
@@ -601,6 +626,55 @@ expand_times(const struct teardown_stream *stream, const struct teardown_verdict
     }
     if (verdict->steps & TEARDOWN_STEP(4))
         out->last_ack_delay_ns = teardown_time_since(time_ns, stream->step3_time_ns);
+}
+
+/* The last step frame of a teardown that never completed, once the whole
+ * capture was read: how long it stayed unfinished, and where it stopped.
+ * A passive closer that acknowledged the FIN and never sent its own is in
+ * CLOSE-WAIT: hung, unless it was still sending data near the end. */
+static void
+expand_unfinished(const struct teardown_stream *stream, uint32_t frame, int64_t time_ns,
+                  const struct teardown_config *config, struct teardown_annotation *out)
+{
+    const struct teardown_endpoint *active;
+
+    if (!config->capture_end_known || frame != stream->last_step_frame || stream->ended ||
+        stream->pattern != TEARDOWN_PATTERN_NONE || stream->active == TEARDOWN_NO_ENDPOINT)
+        return;
+    active = &stream->endpoint[stream->active];
+    out->unfinished_known = true;
+    out->unfinished_ns = teardown_time_since(config->capture_end_ns, time_ns);
+    if (out->unfinished_ns < config->slow_close_ns || stream->step3_frame != 0)
+        return;
+    if (active->ack_frame == 0)
+        out->checks |= TEARDOWN_CHECK_FIN_UNANSWERED;
+    else if (stream->half_close_segments > 0 &&
+             teardown_time_since(config->capture_end_ns, stream->half_close_last_ns) <= config->slow_close_ns)
+        out->checks |= TEARDOWN_CHECK_CLOSE_WAIT_SENDING;
+    else
+        out->checks |= TEARDOWN_CHECK_CLOSE_WAIT_STUCK;
+}
+
+void
+teardown_reuse_judge(const struct teardown_stream *earlier,
+                     const struct teardown_stream *later, int64_t syn_time_ns,
+                     const struct teardown_config *config, struct teardown_reuse *out)
+{
+    enum teardown_pattern pattern = (enum teardown_pattern)earlier->pattern;
+
+    memset(out, 0, sizeof *out);
+    out->gap_ns = teardown_time_since(syn_time_ns, earlier->last_time_ns);
+    out->answer = later->syn_answer;
+    /* An RST leaves no TIME-WAIT behind (RFC 9293 §3.10.7.4). */
+    if (pattern != TEARDOWN_PATTERN_FOUR_WAY && pattern != TEARDOWN_PATTERN_THREE_WAY &&
+        pattern != TEARDOWN_PATTERN_SIMULTANEOUS)
+        return;
+    out->holder_known = true;
+    out->holder_endpoint = earlier->active;
+    out->time_wait_holder = side_of(earlier, earlier->active);
+    /* A clock that went backwards tells nothing of the gap. */
+    if (out->gap_ns >= 0 && out->gap_ns < config->time_wait_ns)
+        out->checks = TEARDOWN_CHECK_REUSE_IN_TIME_WAIT;
 }
 
 uint32_t
@@ -667,6 +741,7 @@ teardown_verdict_expand(const struct teardown_stream *stream,
             out->duration_ns = teardown_time_since(time_ns, stream->step1_time_ns);
     }
     expand_times(stream, verdict, frame, time_ns, config, out);
+    expand_unfinished(stream, frame, time_ns, config, out);
 }
 
 bool
@@ -836,6 +911,17 @@ teardown_rst_origin_name(enum teardown_rst_origin origin)
     case TEARDOWN_RST_ORIGIN_ENDPOINT: return "endpoint";
     case TEARDOWN_RST_ORIGIN_PATH:     return "path";
     default:                           return "unknown";
+    }
+}
+
+const char *
+teardown_syn_answer_name(enum teardown_syn_answer answer)
+{
+    switch (answer) {
+    case TEARDOWN_SYN_ANSWER_ACCEPTED:      return "accepted";
+    case TEARDOWN_SYN_ANSWER_CHALLENGE_ACK: return "challenge-ack";
+    case TEARDOWN_SYN_ANSWER_RESET:         return "reset";
+    default:                                return "none";
     }
 }
 

@@ -160,14 +160,21 @@ struct teardown_verdict {
     uint8_t  state_after[2];  /* ... once this segment is sent and received */
 };
 
-_Static_assert(TEARDOWN_CHECK_COUNT <= 16, "teardown_verdict.checks holds every check");
+_Static_assert(TEARDOWN_CHECK_INDEX_IDLE_TIMER_CLOSE <= 16,
+               "teardown_verdict.checks holds every check decided when a segment is fed");
+_Static_assert(TEARDOWN_CHECK_COUNT <= 32, "teardown_annotation.checks holds every check");
 
-/* The user's settings that judging times depends on; they may change at any
- * time, so what depends on them is decided when a verdict is expanded. */
+/* What judging times depends on besides the stream: the user's settings,
+ * which may change at any time, and the end of the capture, known once it
+ * was read whole.  What depends on them is decided when a verdict is
+ * expanded. */
 struct teardown_config {
     const uint32_t *idle_timers_s;  /* common idle timeouts, in seconds */
     size_t idle_timer_count;
     int64_t slow_close_ns;          /* a CLOSE-WAIT at least this long is slow */
+    int64_t time_wait_ns;           /* how long TIME-WAIT holds */
+    int64_t capture_end_ns;         /* the capture's last frame's time, ... */
+    bool capture_end_known;         /* ... once the whole capture was read */
 };
 
 /* What is decided about an RST besides its verdict, in 6 bytes, kept for
@@ -224,6 +231,30 @@ struct teardown_annotation {
     int64_t  last_ack_delay_ns; /* step 4: time since step 3 */
     uint32_t half_close_segments; /* step 3: data segments of the passive
                                      closer before it (half-close) */
+    int64_t  unfinished_ns;  /* the last step frame of a teardown that never
+                                completed: time until the capture's end, */
+    bool     unfinished_known; /* once that is known */
+};
+
+/* How the receiver of the SYN that opened a connection answered it. */
+enum teardown_syn_answer {
+    TEARDOWN_SYN_ANSWER_NONE,          /* nothing (yet) */
+    TEARDOWN_SYN_ANSWER_ACCEPTED,      /* SYN+ACK */
+    TEARDOWN_SYN_ANSWER_CHALLENGE_ACK, /* an ACK for the connection it knew */
+    TEARDOWN_SYN_ANSWER_RESET
+};
+
+/* What is said of a SYN that opens a connection on the addresses and ports
+ * of an earlier one. */
+struct teardown_reuse {
+    int64_t gap_ns;          /* time since the earlier connection's last
+                                segment */
+    uint8_t time_wait_holder;/* enum teardown_side of the endpoint that closed
+                                the earlier connection first, ... */
+    uint8_t holder_endpoint; /* ... and its endpoint index (as in segments), */
+    bool    holder_known;    /* ... where it closed gracefully */
+    uint8_t answer;          /* enum teardown_syn_answer, as far as seen */
+    uint32_t checks;         /* TEARDOWN_CHECK_REUSE_IN_TIME_WAIT or 0 */
 };
 
 /* What one endpoint has done in the teardown.  Flags are bit-fields: a
@@ -256,7 +287,11 @@ struct teardown_endpoint {
 struct teardown_stream {
     struct teardown_endpoint endpoint[2];
     int64_t  step1_time_ns;
-    int64_t  step3_time_ns;
+    union {
+        int64_t step3_time_ns;      /* once step3_frame is set; before, */
+        int64_t half_close_last_ns; /* the passive closer's latest data
+                                       segment's, with half_close_segments */
+    };
     int64_t  last_time_ns;      /* the latest segment's, either direction */
     int64_t  step1_idle_ns;     /* step 1's idle time, with step1_idle_known */
     int64_t  end_idle_ns;       /* that of an RST ending the stream, with
@@ -265,12 +300,14 @@ struct teardown_stream {
     uint32_t teardown_segments; /* segments since step 1, step 1 included */
     uint32_t step2_frame;
     uint32_t step3_frame;
-    uint8_t  client;         /* endpoint index, or TEARDOWN_NO_ENDPOINT */
-    uint8_t  syn_sender;     /* sender of a SYN without ACK, or none */
-    uint8_t  active;         /* step-1 sender, or TEARDOWN_NO_ENDPOINT */
-    uint8_t  initiator;      /* enum teardown_side, fixed at step 1 or by
+    uint32_t last_step_frame;/* the latest segment that carried a step */
+    uint8_t  client : 2;     /* endpoint index, or TEARDOWN_NO_ENDPOINT */
+    uint8_t  syn_sender : 2; /* sender of a SYN without ACK, or none */
+    uint8_t  active : 2;     /* step-1 sender, or TEARDOWN_NO_ENDPOINT */
+    uint8_t  initiator : 2;  /* enum teardown_side, fixed at step 1 or by
                                 an RST that ends the stream before it */
-    uint8_t  pattern;        /* enum teardown_pattern, once known */
+    uint8_t  pattern : 4;    /* enum teardown_pattern, once known */
+    uint8_t  syn_answer : 2; /* enum teardown_syn_answer */
     bool     seen_any : 1;   /* a segment of this stream was seen */
     bool     synack_seen : 1;
     bool     established : 1;/* past the handshake, or begun before the
@@ -315,6 +352,14 @@ void teardown_verdict_expand(const struct teardown_stream *stream,
                              const struct teardown_config *config,
                              struct teardown_annotation *out);
 
+/* What a SYN at syn_time_ns that opened the connection `later` on the
+ * addresses and ports of the connection `earlier` reuses them after: the
+ * gap, who should still hold TIME-WAIT, and how the SYN was answered as far
+ * as `later` has seen. */
+void teardown_reuse_judge(const struct teardown_stream *earlier,
+                          const struct teardown_stream *later, int64_t syn_time_ns,
+                          const struct teardown_config *config, struct teardown_reuse *out);
+
 /* The idle timer, in seconds, that an idle time matches: at least 1 s, and
  * within 1 % of the timer or 0.25 s, whichever is more; 0 for none. */
 uint32_t teardown_idle_timer(int64_t idle_ns, const struct teardown_config *config);
@@ -353,5 +398,6 @@ const char *teardown_tcp_state_name(enum teardown_tcp_state state);  /* "FIN-WAI
 const char *teardown_check_name(enum teardown_check_index check);    /* "ack_beyond_fin" */
 const char *teardown_rst_origin_name(enum teardown_rst_origin origin); /* "path" */
 const char *teardown_rst_cause_name(enum teardown_rst_cause cause);    /* "keep-alive" */
+const char *teardown_syn_answer_name(enum teardown_syn_answer answer); /* "challenge-ack" */
 
 #endif /* TEARDOWN_STATE_H */

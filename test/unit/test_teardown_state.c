@@ -17,17 +17,21 @@
 #define STEP(n) TEARDOWN_STEP(n)
 #define NANOS_PER_MS INT64_C(1000000)
 
-/* Idle timers of 2 s and 350 s, CLOSE-WAIT slow from 1 s. */
+/* Idle timers of 2 s and 350 s, CLOSE-WAIT slow from 1 s, TIME-WAIT 60 s;
+ * the end of the capture not yet known. */
 static const uint32_t test_idle_timers_s[] = { 2, 350 };
 static const struct teardown_config test_config = {
     .idle_timers_s = test_idle_timers_s, .idle_timer_count = 2,
-    .slow_close_ns = 1000 * NANOS_PER_MS,
+    .slow_close_ns = 1000 * NANOS_PER_MS, .time_wait_ns = 60000 * NANOS_PER_MS,
 };
 
 struct trace {
     struct teardown_stream stream;
     struct teardown_annotation said;  /* about the last segment */
     struct teardown_rst_verdict rst;  /* ... when it was an RST */
+    struct teardown_verdict verdict;  /* the latest annotated segment's, */
+    uint32_t verdict_frame;           /* its frame */
+    int64_t verdict_time_ns;          /* and time */
     uint8_t hops[2];                  /* each endpoint's TTL, 0: unknown */
     uint16_t port[2];
     uint32_t frame;
@@ -82,12 +86,29 @@ seg(struct trace *t, int from, const char *flags, uint32_t seq, uint32_t ack, ui
     struct teardown_verdict verdict;
     bool annotated = teardown_stream_update(&t->stream, &segment, &verdict, &t->rst);
 
-    if (annotated)
+    if (annotated) {
         teardown_verdict_expand(&t->stream, &verdict, verdict.rst ? &t->rst : NULL, segment.frame,
                                 segment.time_ns, &test_config, &t->said);
-    else
+        t->verdict = verdict;
+        t->verdict_frame = segment.frame;
+        t->verdict_time_ns = segment.time_ns;
+    } else {
         memset(&t->said, 0, sizeof t->said);
+    }
     return annotated;
+}
+
+/* What the latest annotated segment says once the whole capture was read,
+ * the capture ending end_after_ns after it; into t->said. */
+static void
+expand_at_end(struct trace *t, int64_t end_after_ns)
+{
+    struct teardown_config config = test_config;
+
+    config.capture_end_known = true;
+    config.capture_end_ns = t->verdict_time_ns + end_after_ns;
+    teardown_verdict_expand(&t->stream, &t->verdict, NULL, t->verdict_frame, t->verdict_time_ns,
+                            &config, &t->said);
 }
 
 /* A client on 40000 has opened a connection to a server on 22 and both have
@@ -1028,6 +1049,146 @@ test_close_delays(void)
     g_assert_cmpuint(t.said.checks, ==, 0);
 }
 
+/* A teardown left unfinished: its last step frame says for how long once
+ * the capture's end is known, and where it stopped: an unanswered FIN, a
+ * passive closer hung in CLOSE-WAIT, or one still sending. */
+static void
+test_unfinished_at_capture_end(void)
+{
+    struct trace t;
+
+    /* The FIN, then a copy: the copy is the last step frame. */
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_false(t.said.unfinished_known);              /* the end is not known yet */
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    expand_at_end(&t, 3000 * NANOS_PER_MS);
+    g_assert_true(t.said.unfinished_known);
+    g_assert_cmpint(t.said.unfinished_ns, ==, 3000 * NANOS_PER_MS);
+    g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_FIN_UNANSWERED | TEARDOWN_CHECK_FIN_RETRANSMISSION);
+    g_assert_cmpuint(t.said.verdict.checks, ==, TEARDOWN_CHECK_FIN_RETRANSMISSION);
+    g_assert_cmpuint(t.said.step1_frame, ==, 6);
+    /* The original FIN is no longer the last step frame. */
+    t.verdict.retransmission = false;
+    t.verdict.checks = 0;
+    t.verdict_frame = 6;
+    expand_at_end(&t, 3000 * NANOS_PER_MS);
+    g_assert_false(t.said.unfinished_known);
+    g_assert_cmpuint(t.said.checks, ==, 0);
+
+    /* Acknowledged, never answered: hung in CLOSE-WAIT, from 1 s on. */
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
+    expand_at_end(&t, 999 * NANOS_PER_MS);
+    g_assert_true(t.said.unfinished_known);
+    g_assert_cmpuint(t.said.checks, ==, 0);
+    expand_at_end(&t, 1000 * NANOS_PER_MS);
+    g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_CLOSE_WAIT_STUCK);
+
+    /* Still sending data within the last second: a half-close in progress,
+     * on the step-2 frame, which stays the last step frame. */
+    g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 100));
+    t.verdict.steps = TEARDOWN_STEP(2);
+    t.verdict.checks = 0;
+    t.verdict.half_close = false;
+    t.verdict_frame = 7;
+    t.verdict_time_ns -= 10 * NANOS_PER_MS;
+    expand_at_end(&t, 1010 * NANOS_PER_MS);   /* the data 1.000 s before the end */
+    g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_CLOSE_WAIT_SENDING);
+    expand_at_end(&t, 1011 * NANOS_PER_MS);   /* ... 1.001 s before it */
+    g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_CLOSE_WAIT_STUCK);
+
+    /* Step 3 without step 4: unfinished, no warning. */
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
+    expand_at_end(&t, 5000 * NANOS_PER_MS);
+    g_assert_true(t.said.unfinished_known);
+    g_assert_cmpuint(t.said.checks, ==, 0);
+
+    /* Completed, or ended by an RST: nothing unfinished. */
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
+    g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));
+    expand_at_end(&t, 5000 * NANOS_PER_MS);
+    g_assert_false(t.said.unfinished_known);
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
+    g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));
+    t.verdict_frame = 6;
+    t.verdict.rst = false;
+    expand_at_end(&t, 5000 * NANOS_PER_MS);
+    g_assert_false(t.said.unfinished_known);
+}
+
+/* A SYN on the addresses and ports of an earlier connection: the gap since
+ * its last segment, who closed it first, the answer, and a note within
+ * TIME-WAIT (60 s here) of a graceful close only. */
+static void
+test_reuse(void)
+{
+    struct trace earlier, later;
+    struct teardown_reuse reuse;
+    int64_t syn_time_ns;
+
+    open_connection(&earlier, 1000, 5000);
+    g_assert_true(seg(&earlier, SERVER, "FA", 5201, 1101, 0));
+    g_assert_true(seg(&earlier, CLIENT, "FA", 1101, 5202, 0));
+    g_assert_true(seg(&earlier, SERVER, "A", 5202, 1102, 0));
+    syn_time_ns = earlier.time_ns + 500 * NANOS_PER_MS;
+
+    trace_init(&later, 40000, 22);
+    later.time_ns = syn_time_ns - 10 * NANOS_PER_MS;
+    g_assert_false(seg(&later, CLIENT, "S", 90000, 0, 0));
+    teardown_reuse_judge(&earlier.stream, &later.stream, syn_time_ns, &test_config, &reuse);
+    g_assert_cmpint(reuse.gap_ns, ==, 500 * NANOS_PER_MS);
+    g_assert_true(reuse.holder_known);
+    g_assert_cmpuint(reuse.time_wait_holder, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(reuse.holder_endpoint, ==, SERVER);
+    g_assert_cmpuint(reuse.answer, ==, TEARDOWN_SYN_ANSWER_NONE);
+    g_assert_cmpuint(reuse.checks, ==, TEARDOWN_CHECK_REUSE_IN_TIME_WAIT);
+
+    g_assert_false(seg(&later, SERVER, "SA", 70000, 90001, 0));
+    teardown_reuse_judge(&earlier.stream, &later.stream, syn_time_ns, &test_config, &reuse);
+    g_assert_cmpuint(reuse.answer, ==, TEARDOWN_SYN_ANSWER_ACCEPTED);
+    g_assert_cmpstr(teardown_syn_answer_name(reuse.answer), ==, "accepted");
+    g_assert_true(seg(&later, SERVER, "RA", 70001, 90001, 0));
+    teardown_reuse_judge(&earlier.stream, &later.stream, syn_time_ns, &test_config, &reuse);
+    g_assert_cmpuint(reuse.answer, ==, TEARDOWN_SYN_ANSWER_ACCEPTED);   /* the first answer counts */
+
+    /* 60 s after: TIME-WAIT is over.  Before the last segment (a clock that
+     * went backwards): nothing to tell. */
+    teardown_reuse_judge(&earlier.stream, &later.stream, syn_time_ns + 59500 * NANOS_PER_MS,
+                         &test_config, &reuse);
+    g_assert_cmpuint(reuse.checks, ==, 0);
+    g_assert_true(reuse.holder_known);
+    teardown_reuse_judge(&earlier.stream, &later.stream, earlier.time_ns - NANOS_PER_MS, &test_config,
+                         &reuse);
+    g_assert_cmpint(reuse.gap_ns, <, 0);
+    g_assert_cmpuint(reuse.checks, ==, 0);
+
+    /* An ACK for the old connection, or an RST, answers too. */
+    trace_init(&later, 40000, 22);
+    g_assert_false(seg(&later, CLIENT, "S", 90000, 0, 0));
+    g_assert_false(seg(&later, SERVER, "A", 5202, 1102, 0));
+    g_assert_cmpuint(later.stream.syn_answer, ==, TEARDOWN_SYN_ANSWER_CHALLENGE_ACK);
+    trace_init(&later, 40000, 22);
+    g_assert_false(seg(&later, CLIENT, "S", 90000, 0, 0));
+    g_assert_true(seg(&later, SERVER, "RA", 0, 90001, 0));
+    g_assert_cmpuint(later.stream.syn_answer, ==, TEARDOWN_SYN_ANSWER_RESET);
+
+    /* An RST leaves no TIME-WAIT: no holder, no note. */
+    open_connection(&earlier, 1000, 5000);
+    g_assert_true(seg(&earlier, SERVER, "RA", 5201, 1101, 0));
+    teardown_reuse_judge(&earlier.stream, &later.stream, earlier.time_ns + 200 * NANOS_PER_MS,
+                         &test_config, &reuse);
+    g_assert_cmpint(reuse.gap_ns, ==, 200 * NANOS_PER_MS);
+    g_assert_false(reuse.holder_known);
+    g_assert_cmpuint(reuse.checks, ==, 0);
+}
+
 /* Without the SYN, the SYN+ACK's receiver is the client. */
 static void
 test_client_from_syn_ack(void)
@@ -1153,6 +1314,8 @@ main(int argc, char **argv)
     g_test_add_func("/teardown/initiator-by-port-boundary", test_initiator_by_port_boundary);
     g_test_add_func("/teardown/initiator-by-port", test_initiator_by_port);
     g_test_add_func("/teardown/client-from-syn-ack", test_client_from_syn_ack);
+    g_test_add_func("/teardown/unfinished-at-capture-end", test_unfinished_at_capture_end);
+    g_test_add_func("/teardown/reuse", test_reuse);
     g_test_add_func("/teardown/incomplete", test_incomplete);
     g_test_add_func("/teardown/bad-endpoint", test_bad_endpoint_is_ignored);
     g_test_add_func("/teardown/ignores", test_ignores);
