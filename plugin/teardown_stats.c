@@ -5,13 +5,18 @@
  *
  * Every count is what the frames passing the tree's filter carry, and the
  * tap hands over the same frames with the same annotations in one pass and
- * in two, so both count alike.  An outcome is counted on the frame that
- * decides it: the one completing the teardown or the RST ending the
- * connection.  What only the end can tell (a teardown never finished, a
- * connection never closed) is where each connection's latest counted frame
- * left it: the tree remembers, per connection, the node it counts it under
- * and moves it from there, so no count can drop below zero, whichever frames
- * the filter hides.
+ * in two, so both count alike, but for what the analysis can say only once
+ * the whole capture was read: a passive closer still in CLOSE-WAIT, or a FIN
+ * never answered, when the capture ended.  Those counts ("At the end of the
+ * capture", and the same checks under "Expert checks") appear only where
+ * taps run after the whole capture was read: tshark -2, and the GUI.
+ *
+ * An outcome is counted on the frame that decides it: the one completing the
+ * teardown or the RST ending the connection.  What the frames counted leave
+ * undecided (a teardown not finished in them, a connection not closed) is
+ * where each connection's latest counted frame left it: the tree remembers,
+ * per connection, the node it counts it under and moves it from there, so no
+ * count can drop below zero, whichever frames the filter hides.
  *
  * Children are listed in their natural order in tshark and in the GUI alike:
  * both sort siblings with stats_tree_sort_compare() by name, descending.  The
@@ -29,6 +34,8 @@
 #include "teardown_compat.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <epan/address.h>
 #include <epan/stats_tree.h>
@@ -50,6 +57,28 @@ static const enum teardown_rst_origin rst_origins[] = {
     TEARDOWN_RST_ORIGIN_ENDPOINT, TEARDOWN_RST_ORIGIN_PATH, TEARDOWN_RST_ORIGIN_UNKNOWN,
 };
 static const char node_checks[] = "Expert checks";
+static const char node_idle_timers[] = "Idle timers matched";
+
+/* What the end of the capture tells, in the order of teardown_checks.h. */
+static const char node_end[] = "At the end of the capture (after a whole pass)";
+static const struct end_check {
+    enum teardown_check_index check;
+    const char *item;
+} end_checks[] = {
+    { TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK, "stuck in CLOSE-WAIT" },
+    { TEARDOWN_CHECK_INDEX_CLOSE_WAIT_SENDING, "half-close still sending" },
+    { TEARDOWN_CHECK_INDEX_FIN_UNANSWERED, "FIN unanswered" },
+};
+
+/* SYNs reusing an earlier connection's addresses and ports, by what that
+ * connection left behind: a TIME-WAIT still holding, one over, or none. */
+static const char node_reuse[] = "Reused addresses and ports";
+enum reuse_item { REUSE_WITHIN_TIME_WAIT, REUSE_AFTER_TIME_WAIT, REUSE_NO_TIME_WAIT };
+static const char *const reuse_items[] = {
+    [REUSE_WITHIN_TIME_WAIT] = "within TIME-WAIT",
+    [REUSE_AFTER_TIME_WAIT] = "after TIME-WAIT",
+    [REUSE_NO_TIME_WAIT] = "after an RST or no close",
+};
 
 /* Outcomes in the order of enum teardown_pattern (the README's), then the
  * two that only the end of the capture tells. */
@@ -85,6 +114,24 @@ static const struct bucket_list duration_list = {
     "Teardown duration (first FIN to completion)", duration_buckets, G_N_ELEMENTS(duration_buckets),
 };
 
+static const struct bucket_list close_wait_list = {
+    "CLOSE-WAIT duration (first FIN to the passive closer's FIN)", duration_buckets,
+    G_N_ELEMENTS(duration_buckets),
+};
+
+static const struct bucket idle_buckets[] = {
+    { INT64_C(1000000000),    "< 1 s" },
+    { INT64_C(10000000000),   "1-10 s" },
+    { INT64_C(60000000000),   "10-60 s" },
+    { INT64_C(300000000000),  "1-5 min" },
+    { INT64_C(3600000000000), "5-60 min" },
+    { INT64_MAX,              ">= 1 h" },
+};
+
+static const struct bucket_list idle_list = {
+    "Idle before the close", idle_buckets, G_N_ELEMENTS(idle_buckets),
+};
+
 static const char bucket_backwards[] = "clock went backwards";
 
 /* The node a connection is counted under, and whether it is counted as
@@ -99,12 +146,15 @@ struct connection {
     bool half_closed;
 };
 
-/* What one tree (one tshark -z, one dialog) keeps: its node ids, and its
- * connections by addresses and ports. */
+/* What one tree (one tshark -z, one dialog) keeps: its node ids, its
+ * connections by addresses and ports, and the idle timers it lists. */
 struct tree_state {
     int outcome_id, incomplete_id, initiator_id, rst_sender_id, rst_origin_id, rst_cause_id, checks_id,
-        duration_id;
+        duration_id, close_wait_id, idle_id, idle_timers_id, end_id, reuse_id;
     GHashTable *connections;
+    uint32_t *idle_timers_s;  /* the settings' when the tree was initialised:
+                                 ascending, each once */
+    size_t idle_timer_count;
 };
 
 /* struct tree_state by stats_tree: several trees can count at once. */
@@ -184,6 +234,64 @@ tick_bucket(stats_tree *st, const struct bucket_list *list, int list_id, int64_t
                    list_id, FALSE);
 }
 
+/* "y. 60 s": the row of the idle timer at index in the tree's list.  The
+ * settings keep at most 64 timers: past the 26th, prefixes run on below
+ * 'a' ("`. ", "_. " down to ";. "), still in order where names sort
+ * case-sensitively, Wireshark's default. */
+static const char *
+idle_timer_name(char name[ORDERED_NAME_SIZE], size_t index, uint32_t timer_s)
+{
+    char item[16];
+
+    snprintf(item, sizeof item, "%u s", (unsigned)timer_s);
+    return ordered_name(name, index, item);
+}
+
+/* Puts timer_s in its place in the tree's ascending list, unless it is there. */
+static void
+insert_idle_timer(struct tree_state *state, uint32_t timer_s)
+{
+    size_t at = 0;
+
+    while (at < state->idle_timer_count && state->idle_timers_s[at] < timer_s)
+        at++;
+    if (at < state->idle_timer_count && state->idle_timers_s[at] == timer_s)
+        return;
+    memmove(&state->idle_timers_s[at + 1], &state->idle_timers_s[at],
+            (state->idle_timer_count - at) * sizeof *state->idle_timers_s);
+    state->idle_timers_s[at] = timer_s;
+    state->idle_timer_count++;
+}
+
+/* One row per idle timer of the settings, shortest first: the settings list
+ * them in the user's order, maybe one twice. */
+static void
+create_idle_timers(stats_tree *st, struct tree_state *state)
+{
+    const struct teardown_config *config = teardown_current_config();
+    char name[ORDERED_NAME_SIZE];
+
+    state->idle_timers_s = g_new(uint32_t, config->idle_timer_count);
+    for (size_t i = 0; i < config->idle_timer_count; i++)
+        insert_idle_timer(state, config->idle_timers_s[i]);
+    state->idle_timers_id = stats_tree_create_node(st, node_idle_timers, 0, STAT_DT_INT, TRUE);
+    for (size_t i = 0; i < state->idle_timer_count; i++)
+        stats_tree_create_node(st, idle_timer_name(name, i, state->idle_timers_s[i]), state->idle_timers_id,
+                               STAT_DT_INT, FALSE);
+}
+
+/* Whether no check listed before this one has its name: the severities of
+ * one finding share a name, and so a row. */
+static bool
+first_of_its_name(enum teardown_check_index check)
+{
+    for (int earlier = 0; earlier < (int)check; earlier++) {
+        if (strcmp(teardown_check_name((enum teardown_check_index)earlier), teardown_check_name(check)) == 0)
+            return false;
+    }
+    return true;
+}
+
 static void
 teardown_stats_cleanup(stats_tree *st)
 {
@@ -193,6 +301,7 @@ teardown_stats_cleanup(stats_tree *st)
         return;
     g_hash_table_remove(tree_states, st);
     g_hash_table_destroy(state->connections);
+    g_free(state->idle_timers_s);
     g_free(state);
 }
 
@@ -227,11 +336,23 @@ teardown_stats_init(stats_tree *st)
                              teardown_rst_cause_name((enum teardown_rst_cause)cause));
 
     state->checks_id = stats_tree_create_node(st, node_checks, 0, STAT_DT_INT, TRUE);
-    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++)
-        stats_tree_create_node(st, teardown_check_name((enum teardown_check_index)check), state->checks_id,
-                               STAT_DT_INT, FALSE);
+    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
+        if (first_of_its_name((enum teardown_check_index)check))
+            stats_tree_create_node(st, teardown_check_name((enum teardown_check_index)check), state->checks_id,
+                                   STAT_DT_INT, FALSE);
+    }
 
     state->duration_id = create_bucket_list(st, &duration_list);
+    state->close_wait_id = create_bucket_list(st, &close_wait_list);
+    state->idle_id = create_bucket_list(st, &idle_list);
+    create_idle_timers(st, state);
+
+    state->end_id = stats_tree_create_node(st, node_end, 0, STAT_DT_INT, TRUE);
+    for (size_t i = 0; i < G_N_ELEMENTS(end_checks); i++)
+        create_ordered_child(st, state->end_id, i, end_checks[i].item);
+    state->reuse_id = stats_tree_create_node(st, node_reuse, 0, STAT_DT_INT, TRUE);
+    for (size_t i = 0; i < G_N_ELEMENTS(reuse_items); i++)
+        create_ordered_child(st, state->reuse_id, i, reuse_items[i]);
 
     state->connections = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (tree_states == NULL)
@@ -383,6 +504,70 @@ count_frame(stats_tree *st, const struct tree_state *state, const struct teardow
                teardown_side_name((enum teardown_side)a->verdict.sender_side));
 }
 
+/* Where the frame's idle timer stands in the tree's list; past its end for
+ * one the settings gained since the tree was initialised, which then gets a
+ * row of its own, listed after the others. */
+static size_t
+idle_timer_index(const struct tree_state *state, uint32_t timer_s)
+{
+    size_t i = 0;
+
+    while (i < state->idle_timer_count && state->idle_timers_s[i] != timer_s)
+        i++;
+    return i;
+}
+
+/* How long the connection had been silent before it closed, and how long the
+ * passive closer's application kept it in CLOSE-WAIT. */
+static void
+count_waits(stats_tree *st, const struct tree_state *state, const struct teardown_annotation *a)
+{
+    char name[ORDERED_NAME_SIZE];
+
+    if (a->idle_known)
+        tick_bucket(st, &idle_list, state->idle_id, a->idle_ns);
+    if (a->idle_timer_s != 0)
+        tick_child(st, node_idle_timers, state->idle_timers_id,
+                   idle_timer_name(name, idle_timer_index(state, a->idle_timer_s), a->idle_timer_s));
+    if (a->close_delay_known)
+        tick_bucket(st, &close_wait_list, state->close_wait_id, a->close_delay_ns);
+}
+
+/* Each check by name: the severities of one finding count in one row. */
+static void
+count_checks(stats_tree *st, const struct tree_state *state, uint32_t checks)
+{
+    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
+        if (checks & (1u << check))
+            tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));
+    }
+}
+
+static void
+count_end(stats_tree *st, const struct tree_state *state, uint32_t checks)
+{
+    char name[ORDERED_NAME_SIZE];
+
+    for (size_t i = 0; i < G_N_ELEMENTS(end_checks); i++) {
+        if (checks & (1u << end_checks[i].check))
+            tick_child(st, node_end, state->end_id, ordered_name(name, i, end_checks[i].item));
+    }
+}
+
+/* A SYN reusing an earlier connection's addresses and ports; its
+ * reuse_in_time_wait is an expert item like the others. */
+static void
+count_reuse(stats_tree *st, const struct tree_state *state, const struct teardown_reuse *reuse)
+{
+    char name[ORDERED_NAME_SIZE];
+    enum reuse_item item = !reuse->holder_known ? REUSE_NO_TIME_WAIT
+                           : (reuse->checks & TEARDOWN_CHECK_REUSE_IN_TIME_WAIT) ? REUSE_WITHIN_TIME_WAIT
+                                                                               : REUSE_AFTER_TIME_WAIT;
+
+    tick_child(st, node_reuse, state->reuse_id, ordered_name(name, item, reuse_items[item]));
+    count_checks(st, state, reuse->checks);
+}
+
 static tap_packet_status
 teardown_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
                       const void *data, tap_flags_t flags _U_)
@@ -392,14 +577,16 @@ teardown_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U
     const struct teardown_annotation *a = info->annotation;
     struct connection *c = count_connection(st, state, pinfo, info);
 
+    /* A reusing SYN need not be annotated. */
+    if (info->reuse != NULL)
+        count_reuse(st, state, info->reuse);
     if (a == NULL)
         return TAP_PACKET_REDRAW;
     count_frame(st, state, a);
     count_rst(st, state, c, pinfo->num, a);
-    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
-        if (a->checks & (1u << check))
-            tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));
-    }
+    count_waits(st, state, a);
+    count_checks(st, state, a->checks);
+    count_end(st, state, a->checks);
     return TAP_PACKET_REDRAW;
 }
 
