@@ -121,6 +121,11 @@ enum teardown_check {
 #undef TEARDOWN_CHECK_BIT
 };
 
+/* The checks decided once the whole capture was read: one pass never
+ * reports them. */
+#define TEARDOWN_CAPTURE_END_CHECKS \
+    (TEARDOWN_CHECK_CLOSE_WAIT_STUCK | TEARDOWN_CHECK_CLOSE_WAIT_SENDING | TEARDOWN_CHECK_FIN_UNANSWERED)
+
 /* One TCP segment as the capture shows it. */
 struct teardown_segment {
     uint32_t frame;     /* frame number, > 0, increasing in capture order */

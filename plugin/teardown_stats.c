@@ -7,9 +7,10 @@
  * tap hands over the same frames with the same annotations in one pass and
  * in two, so both count alike, but for what the analysis can say only once
  * the whole capture was read: a passive closer still in CLOSE-WAIT, or a FIN
- * never answered, when the capture ended.  Those counts ("At the end of the
- * capture", and the same checks under "Expert checks") appear only where
- * taps run after the whole capture was read: tshark -2, and the GUI.
+ * never answered, when the capture ended.  Those counts appear only under
+ * "At the end of the capture", and only where taps run after the whole
+ * capture was read: tshark -2, and the GUI.  Every other count, "Expert
+ * checks" included, is the same in one pass and in two.
  *
  * An outcome is counted on the frame that decides it: the one completing the
  * teardown or the RST ending the connection.  What the frames counted leave
@@ -280,11 +281,14 @@ create_idle_timers(stats_tree *st, struct tree_state *state)
                                STAT_DT_INT, FALSE);
 }
 
-/* Whether no check listed before this one has its name: the severities of
- * one finding share a name, and so a row. */
+/* Whether the check has a row under "Expert checks": not one that only the
+ * end of the capture tells, and only the first of those sharing a name (the
+ * severities of one finding share a name, and so a row). */
 static bool
-first_of_its_name(enum teardown_check_index check)
+has_check_row(enum teardown_check_index check)
 {
+    if (TEARDOWN_CAPTURE_END_CHECKS & (1u << check))
+        return false;
     for (int earlier = 0; earlier < (int)check; earlier++) {
         if (strcmp(teardown_check_name((enum teardown_check_index)earlier), teardown_check_name(check)) == 0)
             return false;
@@ -337,7 +341,7 @@ teardown_stats_init(stats_tree *st)
 
     state->checks_id = stats_tree_create_node(st, node_checks, 0, STAT_DT_INT, TRUE);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
-        if (first_of_its_name((enum teardown_check_index)check))
+        if (has_check_row((enum teardown_check_index)check))
             stats_tree_create_node(st, teardown_check_name((enum teardown_check_index)check), state->checks_id,
                                    STAT_DT_INT, FALSE);
     }
@@ -533,10 +537,12 @@ count_waits(stats_tree *st, const struct tree_state *state, const struct teardow
         tick_bucket(st, &close_wait_list, state->close_wait_id, a->close_delay_ns);
 }
 
-/* Each check by name: the severities of one finding count in one row. */
+/* Each check by name: the severities of one finding count in one row.
+ * What the end of the capture tells is counted apart (count_end()). */
 static void
 count_checks(stats_tree *st, const struct tree_state *state, uint32_t checks)
 {
+    checks &= ~(uint32_t)TEARDOWN_CAPTURE_END_CHECKS;
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
         if (checks & (1u << check))
             tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));

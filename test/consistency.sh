@@ -2,8 +2,10 @@
 # consistency.sh: a capture's annotations do not depend on how often or in
 # which order frames are dissected (the specification's "Consistency").
 #   - one pass and two passes agree on every frame, except what only a second
-#     pass can know: links to later frames (ack_frame) and the final pattern
-#     on frames other than the one that completes or ends the teardown;
+#     pass can know: links to later frames (ack_frame), the final pattern
+#     on frames other than the one that completes or ends the teardown, and
+#     what the end of the capture tells (unfinished_for, close_wait_stuck,
+#     fin_unanswered, how a reusing SYN was answered);
 #   - the same for what is said of RSTs, except what only a pass that saw the
 #     later frame knows: the segment showing an RST's sender alive
 #     (alive_frame), and the origin "path" that it gives; every alive_frame
@@ -21,8 +23,8 @@ two=$(fields_view "$tshark_teardown" "$capture" 2)
 
 # Columns: 6 pattern, 8 ack_frame.
 without_late_knowledge() { awk -F '\t' -v OFS='\t' 'NR > 1 { $6 = ""; $8 = "" } { print }'; }
-if ! diff -u <(printf '%s\n' "$one" | without_late_knowledge) \
-             <(printf '%s\n' "$two" | without_late_knowledge); then
+if ! diff -u <(printf '%s\n' "$one" | without_late_knowledge | without_capture_end) \
+             <(printf '%s\n' "$two" | without_late_knowledge | without_capture_end); then
     echo "consistency: one pass and two passes disagree on $capture" >&2
     exit 1
 fi
@@ -30,6 +32,15 @@ if ! diff -u <(printf '%s\n' "$one" | awk -F '\t' 'NR > 1 && $6 != "" { print $1
              <(paste <(printf '%s\n' "$one" | cut -f6) <(printf '%s\n' "$two" | cut -f1,6) |
                awk -F '\t' 'NR > 1 && $1 != "" { print $2, $3 }'); then
     echo "consistency: a pattern known in one pass changed in the second ($capture)" >&2
+    exit 1
+fi
+
+# Columns: 2 stream (shown where anything is), 8 unfinished_for, 12 answer.
+times_one=$(times_view "$tshark_teardown" "$capture" 1)
+times_two=$(times_view "$tshark_teardown" "$capture" 2)
+before_the_end() { awk -F '\t' -v OFS='\t' 'NR > 1 { $2 = ""; $8 = ""; $12 = "" } { print }' | without_capture_end; }
+if ! diff -u <(printf '%s\n' "$times_one" | before_the_end) <(printf '%s\n' "$times_two" | before_the_end); then
+    echo "consistency: one pass and two passes disagree on times or reuse in $capture" >&2
     exit 1
 fi
 
@@ -64,13 +75,20 @@ if ! diff -u <(printf '%s\n' "$two" | awk -F '\t' -v half="$half" 'NR == 1 || $1
     echo "consistency: frames after $half differ when the others are filtered out ($capture)" >&2
     exit 1
 fi
+late_times=$(times_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
+if ! diff -u <(printf '%s\n' "$times_two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
+             <(printf '%s\n' "$late_times"); then
+    echo "consistency: times or reuse after frame $half differ when the others are filtered out ($capture)" >&2
+    exit 1
+fi
 late_rst=$(rst_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
 if ! diff -u <(printf '%s\n' "$rst_two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
              <(printf '%s\n' "$late_rst"); then
     echo "consistency: the RSTs after frame $half differ when the others are filtered out ($capture)" >&2
     exit 1
 fi
-if ! diff -u <(stats_view "$tshark_teardown" "$capture" 1) <(stats_view "$tshark_teardown" "$capture" 2); then
+if ! diff -u <(stats_view "$tshark_teardown" "$capture" 1 | without_capture_end) \
+             <(stats_view "$tshark_teardown" "$capture" 2 | without_capture_end); then
     echo "consistency: the statistics differ between one and two passes ($capture)" >&2
     exit 1
 fi

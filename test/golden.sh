@@ -8,12 +8,14 @@
 #                  of every annotated frame;
 #          rst:    one line per frame with the RST fields (TTL, usual TTL,
 #                  origin, alive frame, cause) and the RST expert items;
+#          times:  one line per frame with the idle, delay, unfinished and
+#                  reuse fields and their expert items;
 #          stats:  the non-zero counts of tshark -z teardown,tree;
 #          flow:   the Flow Graph of the teardown frames (tshark -z flow);
 #          csv:    one CSV line per closed stream (the README's command).
 #   PASSES 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
-#   TSHARK_OPTION  e.g. -o teardown.idle_timers:2, for the fields, tree and
-#          rst views: preferences that a capture's timing calls for.
+#   TSHARK_OPTION  e.g. -o teardown.idle_timers:2, for the fields, tree, rst
+#          and times views: preferences that a capture's timing calls for.
 # The golden file is test/golden/NAME.out, or NAME@X.Y.out where Wireshark
 # X.Y dissects the capture differently (it numbers TCP streams its own way,
 # say).  Its leading '#' lines say why the values are right; they are kept,
@@ -38,10 +40,11 @@ case "$view" in
 fields) actual=$(fields_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
 tree)   actual=$(tree_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
 rst)    actual=$(rst_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
+times)  actual=$(times_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
 stats)  actual=$(stats_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 flow)   actual=$(flow_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 csv)    actual=$(csv_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-*) echo "golden.sh: VIEW must be fields, tree, rst, stats, flow or csv" >&2; exit 2 ;;
+*) echo "golden.sh: VIEW must be fields, tree, rst, times, stats, flow or csv" >&2; exit 2 ;;
 esac
 
 if [ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ]; then

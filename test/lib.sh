@@ -5,6 +5,11 @@
 #       the name of every check (its filter is teardown.NAME), one a line, in
 #       the order of plugin/teardown_checks.h, the one place checks are
 #       declared; only those of the given severities (WARN, ERROR...) if any.
+#       A name two severities share (one expert item each) is listed once.
+#   teardown_capture_end_checks
+#       the names of the checks decided once the whole capture was read
+#       (TEARDOWN_CAPTURE_END_CHECKS of plugin/teardown_state.h), one a line:
+#       one pass never reports them.
 #   teardown_any_check SEVERITY...
 #       a display filter matching a frame where such a check failed.
 #   teardown_user_home DIR
@@ -54,7 +59,17 @@ teardown_checks() {
         "$teardown_source_dir/plugin/teardown_checks.h" |
     awk -v wanted="$*" '
         BEGIN { n = split(wanted, list, " "); for (i = 1; i <= n; i++) keep[list[i]] = 1 }
-        n == 0 || $2 in keep { print $1 }'
+        (n == 0 || $2 in keep) && !seen[$1]++ { print $1 }'
+}
+
+teardown_capture_end_checks() {
+    local ids
+    ids=$(sed -n '/^#define TEARDOWN_CAPTURE_END_CHECKS/,/[^\\]$/p' "$teardown_source_dir/plugin/teardown_state.h" |
+          grep -o 'TEARDOWN_CHECK_[A-Z0-9_]*' | sed 's/^TEARDOWN_CHECK_//')
+    sed -n 's/^[[:space:]]*X(\([A-Z0-9_]*\), *\([a-z0-9_]*\),.*/\1 \2/p' \
+        "$teardown_source_dir/plugin/teardown_checks.h" |
+    awk -v ids="$ids" 'BEGIN { n = split(ids, list, "\n"); for (i = 1; i <= n; i++) end[list[i]] = 1 }
+                       $1 in end && !seen[$2]++ { print $2 }'
 }
 
 teardown_any_check() {
