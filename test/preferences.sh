@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # preferences.sh: the Info column shows each step unless teardown.info_column
-# is off, and teardown.analyze off turns the whole analysis off.
+# is off, teardown.analyze off turns the whole analysis off, and the time
+# preferences move what depends on them: teardown.time_wait the reuse note,
+# teardown.slow_close what the end of the capture tells.
 # Usage: preferences.sh TSHARK_TEARDOWN CAPTURE   (a three-way close: steps on frames 8, 9, 10)
 set -euo pipefail
 tshark_teardown=$1 capture=$2
@@ -18,4 +20,13 @@ steps=$("$tshark_teardown" -r "$capture" -o teardown.info_column:FALSE -T fields
 
 off=$("$tshark_teardown" -r "$capture" -o teardown.analyze:FALSE -Y teardown -T fields -e frame.number)
 [ -z "$off" ] || fail "teardown.analyze:FALSE still annotates frames $off"
-echo "preferences: Info column text, info_column off, analyze off all as expected"
+real=$(cd "$(dirname "$0")/../fixtures/real" && pwd)
+# Reuses 0.010 s (frame 12) and 2.000 s (frame 22) after a graceful close.
+notes() { "$tshark_teardown" -r "$real/time-wait-reuse.pcapng" "$@" -Y teardown.reuse_in_time_wait -T fields -e frame.number | paste -s -d ' '; }
+[ "$(notes)" = "12 22" ] || fail "reuse notes on frames '$(notes)' with the default TIME-WAIT, expected '12 22'"
+[ "$(notes -o teardown.time_wait:1)" = "12" ] || fail "teardown.time_wait:1 leaves reuse notes on '$(notes -o teardown.time_wait:1)', expected '12'"
+# The server acknowledged the FIN 2.068 s before the capture ended.
+stuck() { "$tshark_teardown" -r "$real/close-wait-stuck.pcapng" -2 "$@" -Y teardown.close_wait_stuck -T fields -e frame.number; }
+[ "$(stuck)" = 9 ] || fail "close_wait_stuck on frames '$(stuck)', expected 9"
+[ -z "$(stuck -o teardown.slow_close:2.5)" ] || fail "teardown.slow_close:2.5 still reports close_wait_stuck"
+echo "preferences: Info column text, info_column off, analyze off, time_wait and slow_close all as expected"
