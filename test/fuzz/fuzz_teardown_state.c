@@ -78,10 +78,11 @@ struct said {
 };
 
 /* Idle timers of 1 and 5 s (the clock steps 1 ms, or 5 s back), CLOSE-WAIT
- * slow from 2 ms. */
+ * slow from 2 ms, TIME-WAIT 10 ms. */
 static const uint32_t idle_timers_s[] = { 1, 5 };
 static const struct teardown_config config = {
     .idle_timers_s = idle_timers_s, .idle_timer_count = 2, .slow_close_ns = 2000000,
+    .time_wait_ns = 10000000,
 };
 
 static struct said said[MAX_RECORDS];
@@ -491,6 +492,25 @@ start_over(struct stream_pair *pair)
     model_init(m, m->next_seq[0], m->next_seq[1], m->port[0], m->port[1]);
 }
 
+/* A SYN starting over reuses the ports of the connection before: a note only
+ * within TIME-WAIT of a graceful close, whose step-1 sender holds it. */
+static void
+check_reuse(const struct teardown_stream *earlier, const struct teardown_stream *later, uint32_t frame,
+            int64_t syn_time_ns)
+{
+    struct teardown_reuse reuse;
+    enum teardown_pattern pattern = teardown_stream_final_pattern(earlier);
+    bool graceful = pattern == TEARDOWN_PATTERN_FOUR_WAY || pattern == TEARDOWN_PATTERN_THREE_WAY ||
+                    pattern == TEARDOWN_PATTERN_SIMULTANEOUS;
+
+    teardown_reuse_judge(earlier, later, syn_time_ns, &config, &reuse);
+    require(reuse.holder_known == graceful);
+    require(reuse.checks == (graceful && reuse.gap_ns >= 0 && reuse.gap_ns < config.time_wait_ns ?
+                             (uint32_t)TEARDOWN_CHECK_REUSE_IN_TIME_WAIT : 0));
+    require(!graceful || reuse.holder_endpoint == earlier->active);
+    require(reuse.answer == TEARDOWN_SYN_ANSWER_NONE);   /* nothing after the SYN yet */
+}
+
 /* RFC 9293 §3.5, as the capture shows it: the handshake is over once the
  * opener sends anything but a SYN, or after a SYN+ACK; a connection whose
  * handshake is not in the capture began before it. */
@@ -522,6 +542,8 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
         return;
     in_state_machine = true;
     annotated = teardown_stream_update(&pair->stream, s, &verdict, &rst);
+    if (starts_over)
+        check_reuse(&ended_streams[ended_count - 1], &pair->stream, frame, s->time_ns);
     if (annotated)
         teardown_verdict_expand(&pair->stream, &verdict, verdict.rst ? &rst : NULL, frame, s->time_ns,
                                 &config, &a);
@@ -561,10 +583,37 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
     m->seen_any = true;
 }
 
+/* Once the capture's end is known, only the last step frame of a teardown
+ * that never finished says more: how long before the end it stopped, and at
+ * most one finding, never before slow_close. */
+static void
+check_capture_end(const struct said *r, const struct teardown_annotation *before_end, int64_t end_ns)
+{
+    struct teardown_config at_end = config;
+    struct teardown_annotation a;
+    uint32_t end_checks, frame = r->frame;
+
+    at_end.capture_end_known = true;
+    at_end.capture_end_ns = end_ns;
+    teardown_verdict_expand(r->stream, &r->verdict, r->verdict.rst ? &r->rst : NULL, r->frame, r->time_ns,
+                            &at_end, &a);
+    end_checks = a.checks & TEARDOWN_CAPTURE_END_CHECKS;
+    require((a.checks & ~(uint32_t)TEARDOWN_CAPTURE_END_CHECKS) == before_end->checks);
+    require(!a.unfinished_known ||
+            (teardown_stream_final_pattern(r->stream) == TEARDOWN_PATTERN_INCOMPLETE &&
+             r->frame == r->stream->last_step_frame && r->verdict.steps != 0));
+    require(end_checks == 0 || (a.unfinished_known && a.unfinished_ns >= config.slow_close_ns));
+    require((end_checks & (end_checks - 1)) == 0);
+    a.checks = before_end->checks;
+    a.unfinished_known = before_end->unfinished_known;
+    a.unfinished_ns = before_end->unfinished_ns;
+    require(memcmp(&a, before_end, sizeof a) == 0);
+}
+
 /* A stored verdict expands to what was said when its segment was fed, but
  * for the link to the acknowledging segment, which may have come since. */
 static void
-check_said_again(void)
+check_said_again(int64_t end_ns)
 {
     for (size_t i = 0; i < said_count; i++) {
         const struct said *r = &said[i];
@@ -588,6 +637,7 @@ check_said_again(void)
         before.alive_frame = again.alive_frame;
         before.rst_origin = again.rst_origin;
         require(memcmp(&before, &again, sizeof again) == 0);
+        check_capture_end(r, &again, end_ns);
     }
 }
 
@@ -623,7 +673,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         require(teardown_stream_final_pattern(&pairs[i].stream) == expected);
     }
-    check_said_again();
+    check_said_again(clock_ns);
     require(allocations == 0);
     return 0;
 }
