@@ -1033,21 +1033,16 @@ check_text(const struct teardown_view *view, packet_info *pinfo, enum teardown_c
             wmem_strdup_printf(pinfo->pool, " while still sending %u data segment%s (half-close)",
                                a->half_close_segments, a->half_close_segments == 1 ? "" : "s"));
     }
-    case TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK: {
-        struct endpoint_words who = endpoint_words(view, pinfo, a->closer ^ 1);
-
-        return wmem_strdup_printf(pinfo->pool,
-            ADDRESS_FORMAT " acknowledged the FIN of frame %u but never closed: still half-open %.3f s later "
-            "when the capture ended (CLOSE-WAIT; the peer waits in FIN-WAIT-2)",
-            ADDRESS_ARGS(who), a->step1_frame, a->unfinished_ns / 1e9);
-    }
+    case TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK:
     case TEARDOWN_CHECK_INDEX_CLOSE_WAIT_SENDING: {
         struct endpoint_words who = endpoint_words(view, pinfo, a->closer ^ 1);
+        bool sending = check == TEARDOWN_CHECK_INDEX_CLOSE_WAIT_SENDING;
 
         return wmem_strdup_printf(pinfo->pool,
-            ADDRESS_FORMAT " acknowledged the FIN of frame %u and was still sending data when the capture "
-            "ended, %.3f s later: a half-close in progress (CLOSE-WAIT)",
-            ADDRESS_ARGS(who), a->step1_frame, a->unfinished_ns / 1e9);
+            ADDRESS_FORMAT " acknowledged the FIN of frame %u %s: still half-open %.3f s later when the "
+            "capture ended (CLOSE-WAIT%s)",
+            ADDRESS_ARGS(who), a->step1_frame, sending ? "and was still sending data" : "but never closed",
+            a->unfinished_ns / 1e9, sending ? ": a half-close in progress" : "; the peer waits in FIN-WAIT-2");
     }
     case TEARDOWN_CHECK_INDEX_FIN_UNANSWERED:
         return wmem_strdup_printf(pinfo->pool,
