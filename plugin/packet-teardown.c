@@ -197,6 +197,12 @@ static struct frame_list reuse_records;
  * once every frame was read. */
 static int64_t capture_end_ns;
 
+/* One bit per hash of the addresses and ports a connection began on.  A SYN
+ * whose bit is clear cannot reuse an earlier connection's, and is spared
+ * the conversation lookup (about 1,500 instructions). */
+#define ADDRESS_PAIR_BITS 65536
+static uint64_t address_pairs_seen[ADDRESS_PAIR_BITS / 64];
+
 /* What the first pass changed for its latest frame.  A read filter (tshark
  * -2 -R, and the GUI's) dissects every frame in the first pass but numbers
  * only the frames it keeps, so the frame after a dropped one is dissected
@@ -429,6 +435,33 @@ begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
     return connection_at(*connection);
 }
 
+/* The bit of the segment's addresses and ports in address_pairs_seen, the
+ * same in both directions. */
+static uint32_t
+address_pair_bit(const packet_info *pinfo)
+{
+    guint source = add_address_to_hash(pinfo->srcport, &pinfo->net_src);
+    guint destination = add_address_to_hash(pinfo->destport, &pinfo->net_dst);
+
+    return (source ^ destination) % ADDRESS_PAIR_BITS;
+}
+
+static bool
+address_pair_seen(const packet_info *pinfo)
+{
+    uint32_t bit = address_pair_bit(pinfo);
+
+    return (address_pairs_seen[bit / 64] >> (bit % 64)) & 1;
+}
+
+static void
+note_address_pair(const packet_info *pinfo)
+{
+    uint32_t bit = address_pair_bit(pinfo);
+
+    address_pairs_seen[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
 /* The TCP stream that had the segment's addresses and ports before the one
  * it is in: where a SYN reuses them, TCP begins a new conversation, and so a
  * new stream, and keeps the older ones for the frames before.  Wildcard
@@ -438,7 +471,7 @@ static struct teardown_stream *
 earlier_connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint32_t *earlier_stream,
                               uint32_t *earlier)
 {
-    conversation_t *conversation = pinfo->num < 2 ? NULL :
+    conversation_t *conversation = pinfo->num < 2 || !address_pair_seen(pinfo) ? NULL :
         find_conversation(pinfo->num - 1, &pinfo->src, &pinfo->dst, CONVERSATION_TCP,
                           pinfo->srcport, pinfo->destport, 0);
     struct tcp_analysis *tcpd = conversation == NULL ? NULL :
@@ -694,6 +727,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
              earlier_connection_of_segment(pinfo, stream_id, &reuse.earlier_stream, &reuse.earlier) != NULL);
 
         stream = begin_connection(stream_id, segment.frame, &connection);
+        note_address_pair(pinfo);
         reuse.connection = connection;
         if (reused)
             list_append(&reuse_records, &reuse, sizeof reuse);
@@ -725,8 +759,11 @@ build_view(const struct teardown_record *r, const struct reuse_record *reuse, pa
            struct teardown_view *view)
 {
     struct teardown_config config = teardown_config;
-    int64_t time_ns = frame_time_ns(pinfo);
+    int64_t time_ns;
 
+    if ((r == NULL || r->note != NOTE_NONE) && reuse == NULL)
+        return false;
+    time_ns = frame_time_ns(pinfo);
     memset(view, 0, sizeof *view);
     config.capture_end_known = PINFO_FD_VISITED(pinfo);
     config.capture_end_ns = capture_end_ns;
@@ -1389,6 +1426,7 @@ init_teardown(void)
     list_init(&teardown_records, sizeof(struct teardown_record));
     list_init(&connection_first_frames, sizeof(uint32_t));
     list_init(&reuse_records, sizeof(struct reuse_record));
+    memset(address_pairs_seen, 0, sizeof address_pairs_seen);
     capture_end_ns = 0;
     last_change.frame = 0;
     time_base_set = false;
