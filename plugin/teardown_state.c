@@ -660,14 +660,10 @@ teardown_reuse_judge(const struct teardown_stream *earlier,
                      const struct teardown_stream *later, int64_t syn_time_ns,
                      const struct teardown_config *config, struct teardown_reuse *out)
 {
-    enum teardown_pattern pattern = (enum teardown_pattern)earlier->pattern;
-
     memset(out, 0, sizeof *out);
     out->gap_ns = teardown_time_since(syn_time_ns, earlier->last_time_ns);
     out->answer = later->syn_answer;
-    /* An RST leaves no TIME-WAIT behind (RFC 9293 §3.10.7.4). */
-    if (pattern != TEARDOWN_PATTERN_FOUR_WAY && pattern != TEARDOWN_PATTERN_THREE_WAY &&
-        pattern != TEARDOWN_PATTERN_SIMULTANEOUS)
+    if (!teardown_pattern_graceful((enum teardown_pattern)earlier->pattern))
         return;
     out->holder_known = true;
     out->holder_endpoint = earlier->active;
@@ -772,6 +768,14 @@ teardown_stream_final_pattern(const struct teardown_stream *stream)
     if (stream->pattern == TEARDOWN_PATTERN_NONE && stream->active != TEARDOWN_NO_ENDPOINT)
         return TEARDOWN_PATTERN_INCOMPLETE;
     return stream->pattern;
+}
+
+/* An RST leaves no TIME-WAIT behind (RFC 9293 §3.10.7.4). */
+bool
+teardown_pattern_graceful(enum teardown_pattern pattern)
+{
+    return pattern == TEARDOWN_PATTERN_FOUR_WAY || pattern == TEARDOWN_PATTERN_THREE_WAY ||
+           pattern == TEARDOWN_PATTERN_SIMULTANEOUS;
 }
 
 enum teardown_side

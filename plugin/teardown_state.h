@@ -378,6 +378,11 @@ bool teardown_stream_ignores(const struct teardown_stream *stream, uint16_t flag
  * been fed: "incomplete" for a teardown that started and never completed. */
 enum teardown_pattern teardown_stream_final_pattern(const struct teardown_stream *stream);
 
+/* True for the patterns of a close both ends took part in (four-way,
+ * three-way, simultaneous), after which the endpoint that closed first
+ * holds TIME-WAIT; an RST leaves none. */
+bool teardown_pattern_graceful(enum teardown_pattern pattern);
+
 /* The side of endpoint 0 or 1 in an annotated segment's connection. */
 enum teardown_side teardown_annotation_side(const struct teardown_annotation *annotation,
                                             uint8_t endpoint);

@@ -403,13 +403,6 @@ half_closed(const uint8_t states[2])
            (states[0] == TEARDOWN_STATE_CLOSE_WAIT && states[1] == TEARDOWN_STATE_FIN_WAIT_2);
 }
 
-static bool
-graceful(enum teardown_pattern pattern)
-{
-    return pattern == TEARDOWN_PATTERN_FOUR_WAY || pattern == TEARDOWN_PATTERN_THREE_WAY ||
-           pattern == TEARDOWN_PATTERN_SIMULTANEOUS;
-}
-
 /* Moves a connection to another outcome node, and in or out of half-closed. */
 static void
 move_connection(stats_tree *st, const struct tree_state *state, struct connection *c, uint8_t outcome,
@@ -497,7 +490,7 @@ count_frame(stats_tree *st, const struct tree_state *state, const struct teardow
         tick_child(st, node_initiator, state->initiator_id, initiator);
     if (pattern == TEARDOWN_PATTERN_NONE)
         return;
-    if (graceful(pattern)) {
+    if (teardown_pattern_graceful(pattern)) {
         tick_bucket(st, &duration_list, state->duration_id, a->duration_ns);
         return;
     }
