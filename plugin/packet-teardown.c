@@ -723,7 +723,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
         /* A SYN starting over reuses the ports of its stream's earlier
          * connection; one opening a stream may reuse an earlier stream's. */
         bool reused = stream != NULL ||
-            ((flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
+            (teardown_segment_opens(flags) &&
              earlier_connection_of_segment(pinfo, stream_id, &reuse.earlier_stream, &reuse.earlier) != NULL);
 
         stream = begin_connection(stream_id, segment.frame, &connection);
@@ -1313,8 +1313,7 @@ add_reuse_items(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pi
     if (reuse->holder_known)
         proto_item_set_generated(proto_tree_add_string(reuse_tree, hf_reuse_holder, tvb, 0, 0,
             teardown_side_name((enum teardown_side)reuse->time_wait_holder)));
-    /* The first pass has not yet seen the answer. */
-    if (PINFO_FD_VISITED(pinfo))
+    if (reuse->answer_known)
         proto_item_set_generated(proto_tree_add_string(reuse_tree, hf_reuse_answer, tvb, 0, 0,
             teardown_syn_answer_name((enum teardown_syn_answer)reuse->answer)));
 }

@@ -663,6 +663,7 @@ teardown_reuse_judge(const struct teardown_stream *earlier,
     memset(out, 0, sizeof *out);
     out->gap_ns = teardown_time_since(syn_time_ns, earlier->last_time_ns);
     out->answer = later->syn_answer;
+    out->answer_known = config->capture_end_known;
     if (!teardown_pattern_graceful((enum teardown_pattern)earlier->pattern))
         return;
     out->holder_known = true;
@@ -743,8 +744,13 @@ teardown_verdict_expand(const struct teardown_stream *stream,
 bool
 teardown_stream_starts_over(const struct teardown_stream *stream, uint16_t flags)
 {
-    return (flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
-           stream->pattern != TEARDOWN_PATTERN_NONE;
+    return teardown_segment_opens(flags) && stream->pattern != TEARDOWN_PATTERN_NONE;
+}
+
+bool
+teardown_segment_opens(uint16_t flags)
+{
+    return (flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN;
 }
 
 /* Before the end every segment counts (hop signatures, keep-alives,

@@ -258,7 +258,8 @@ struct teardown_reuse {
                                 the earlier connection first, ... */
     uint8_t holder_endpoint; /* ... and its endpoint index (as in segments), */
     bool    holder_known;    /* ... where it closed gracefully */
-    uint8_t answer;          /* enum teardown_syn_answer, as far as seen */
+    uint8_t answer;          /* enum teardown_syn_answer, with */
+    bool    answer_known;    /* once the whole capture was read */
     uint32_t checks;         /* TEARDOWN_CHECK_REUSE_IN_TIME_WAIT or 0 */
 };
 
@@ -334,6 +335,11 @@ void teardown_stream_init(struct teardown_stream *stream);
  * for what was said about its own segments. */
 bool teardown_stream_starts_over(const struct teardown_stream *stream, uint16_t flags);
 
+/* True for TEARDOWN_TH_* flags of a segment that opens a connection: a SYN
+ * without ACK or RST.  One that opens a connection on an earlier one's
+ * addresses and ports reuses them (teardown_reuse_judge()). */
+bool teardown_segment_opens(uint16_t flags);
+
 /* Feed one segment.  Fills *out and returns true when the segment is
  * annotated (a step, a retransmitted FIN, half-close data, a failed check,
  * an RST, or a segment showing an RST's purported sender alive); returns
@@ -359,8 +365,8 @@ void teardown_verdict_expand(const struct teardown_stream *stream,
 
 /* What a SYN at syn_time_ns that opened the connection `later` on the
  * addresses and ports of the connection `earlier` reuses them after: the
- * gap, who should still hold TIME-WAIT, and how the SYN was answered as far
- * as `later` has seen. */
+ * gap, who should still hold TIME-WAIT, and, once the whole capture was
+ * read, how the SYN was answered. */
 void teardown_reuse_judge(const struct teardown_stream *earlier,
                           const struct teardown_stream *later, int64_t syn_time_ns,
                           const struct teardown_config *config, struct teardown_reuse *out);
