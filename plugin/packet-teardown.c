@@ -57,17 +57,16 @@ struct reuse_record {
     uint32_t earlier_stream; /* in this tcp.stream */
 };
 
-/* Everything needed to draw one frame: a verdict, a reuse, or both. */
+/* Everything needed to draw one frame: a verdict, a reuse, or both; what
+ * the frame lacks is zero. */
 struct teardown_view {
-    struct teardown_annotation annotation;  /* with a verdict */
-    bool has_verdict;
-    const struct teardown_stream *stream;
+    const struct teardown_stream *stream;    /* with a verdict, else NULL: */
+    struct teardown_annotation annotation;
     const struct teardown_rst_verdict *rst;  /* an RST's, else NULL */
     uint32_t seq_base;       /* what to subtract to show TCP's numbering */
     uint32_t ack_base;
     const struct reuse_record *reuse_record;  /* a reusing SYN's, else NULL */
     struct teardown_reuse reuse;             /* ... and what it says */
-    uint32_t checks;         /* every check the frame fails */
 };
 
 /* TCP fields read on the first pass, by name, from the innermost TCP layer
@@ -194,8 +193,9 @@ static struct frame_list connection_first_frames;
 static struct frame_list reuse_records;
 
 /* The time of the latest frame the first pass read: the end of the capture,
- * once every frame was read. */
-static int64_t capture_end_ns;
+ * once every frame was read.  Kept as the frame's own time stamp, which
+ * costs nothing to copy: only frames with something to draw convert it. */
+static nstime_t capture_end;
 
 /* One bit per hash of the addresses and ports a connection began on.  A SYN
  * whose bit is clear cannot reuse an earlier connection's, and is spared
@@ -357,19 +357,26 @@ sender_endpoint(const packet_info *pinfo)
     return order <= 0 ? 0 : 1;
 }
 
-/* The frame's time since time_base, saturated like teardown_time_ns(). */
+/* A capture time since time_base, saturated like teardown_time_ns(); the
+ * first time asked for is the base. */
 static int64_t
-frame_time_ns(const packet_info *pinfo)
+time_ns_of(const nstime_t *time)
 {
     int64_t secs;
 
     if (!time_base_set) {
-        time_base = pinfo->abs_ts;
+        time_base = *time;
         time_base_set = true;
     }
-    if (__builtin_sub_overflow((int64_t)pinfo->abs_ts.secs, (int64_t)time_base.secs, &secs))
-        return pinfo->abs_ts.secs > time_base.secs ? INT64_MAX : INT64_MIN;
-    return teardown_time_ns(secs, pinfo->abs_ts.nsecs - time_base.nsecs);
+    if (__builtin_sub_overflow((int64_t)time->secs, (int64_t)time_base.secs, &secs))
+        return time->secs > time_base.secs ? INT64_MAX : INT64_MIN;
+    return teardown_time_ns(secs, time->nsecs - time_base.nsecs);
+}
+
+static int64_t
+frame_time_ns(const packet_info *pinfo)
+{
+    return time_ns_of(&pinfo->abs_ts);
 }
 
 static void *
@@ -462,30 +469,34 @@ note_address_pair(const packet_info *pinfo)
     address_pairs_seen[bit / 64] |= UINT64_C(1) << (bit % 64);
 }
 
-/* The TCP stream that had the segment's addresses and ports before the one
- * it is in: where a SYN reuses them, TCP begins a new conversation, and so a
- * new stream, and keeps the older ones for the frames before.  Wildcard
- * conversations (an FTP data channel announced without its port) may match
- * instead: the ports are checked against the connection found. */
-static struct teardown_stream *
+/* Whether another TCP stream had the segment's addresses and ports before
+ * the one it is in, and which stream and connection: where a SYN reuses
+ * them, TCP begins a new conversation, and so a new stream, and keeps the
+ * older ones for the frames before.  Wildcard conversations (an FTP data
+ * channel announced without its port) may match instead: the ports are
+ * checked against the connection found. */
+static bool
 earlier_connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint32_t *earlier_stream,
                               uint32_t *earlier)
 {
-    conversation_t *conversation = pinfo->num < 2 || !address_pair_seen(pinfo) ? NULL :
-        find_conversation(pinfo->num - 1, &pinfo->src, &pinfo->dst, CONVERSATION_TCP,
-                          pinfo->srcport, pinfo->destport, 0);
-    struct tcp_analysis *tcpd = conversation == NULL ? NULL :
-        (struct tcp_analysis *)conversation_get_proto_data(conversation, proto_tcp);
-    struct teardown_stream *connection;
-    uint8_t sender = sender_endpoint(pinfo);
+    conversation_t *conversation;
+    struct tcp_analysis *tcpd;
+    const struct teardown_stream *connection;
+    uint8_t sender;
 
+    if (pinfo->num < 2 || !address_pair_seen(pinfo))
+        return false;
+    conversation = find_conversation(pinfo->num - 1, &pinfo->src, &pinfo->dst, CONVERSATION_TCP,
+                                     pinfo->srcport, pinfo->destport, 0);
+    tcpd = conversation == NULL ? NULL :
+        (struct tcp_analysis *)conversation_get_proto_data(conversation, proto_tcp);
     if (tcpd == NULL || tcpd->stream == stream_id ||
-        (connection = current_connection_of(tcpd->stream, earlier)) == NULL ||
-        connection->endpoint[sender].port != pinfo->srcport ||
-        connection->endpoint[sender ^ 1].port != pinfo->destport)
-        return NULL;
+        (connection = current_connection_of(tcpd->stream, earlier)) == NULL)
+        return false;
+    sender = sender_endpoint(pinfo);
     *earlier_stream = tcpd->stream;
-    return connection;
+    return connection->endpoint[sender].port == pinfo->srcport &&
+           connection->endpoint[sender ^ 1].port == pinfo->destport;
 }
 
 /* Orders frame numbers, or records by the frame number they start with. */
@@ -724,7 +735,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
          * connection; one opening a stream may reuse an earlier stream's. */
         bool reused = stream != NULL ||
             (teardown_segment_opens(flags) &&
-             earlier_connection_of_segment(pinfo, stream_id, &reuse.earlier_stream, &reuse.earlier) != NULL);
+             earlier_connection_of_segment(pinfo, stream_id, &reuse.earlier_stream, &reuse.earlier));
 
         stream = begin_connection(stream_id, segment.frame, &connection);
         note_address_pair(pinfo);
@@ -766,9 +777,8 @@ build_view(const struct teardown_record *r, const struct reuse_record *reuse, pa
     time_ns = frame_time_ns(pinfo);
     memset(view, 0, sizeof *view);
     config.capture_end_known = PINFO_FD_VISITED(pinfo);
-    config.capture_end_ns = capture_end_ns;
+    config.capture_end_ns = time_ns_of(&capture_end);
     if (r != NULL && r->note == NOTE_NONE) {
-        view->has_verdict = true;
         view->stream = connection_at(r->connection);
         view->rst = r->verdict.rst ? &r->rst : NULL;
         teardown_verdict_expand(view->stream, &r->verdict, view->rst, r->frame, time_ns, &config,
@@ -777,15 +787,13 @@ build_view(const struct teardown_record *r, const struct reuse_record *reuse, pa
             view->seq_base = r->seq_base;
             view->ack_base = r->ack_base;
         }
-        view->checks = view->annotation.checks;
     }
     if (reuse != NULL) {
         view->reuse_record = reuse;
         teardown_reuse_judge(connection_at(reuse->earlier), connection_at(reuse->connection), time_ns,
                              &config, &view->reuse);
-        view->checks |= view->reuse.checks;
     }
-    return view->has_verdict || reuse != NULL;
+    return true;
 }
 
 /* ---- Drawing a record (every pass) ------------------------------------- */
@@ -1169,7 +1177,7 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
                  const struct teardown_view *view)
 {
     const struct teardown_annotation *a = &view->annotation;
-    uint32_t checks = view->checks;
+    uint32_t checks = a->checks | view->reuse.checks;
 
     if (checks & (TEARDOWN_CHECK_ACK_BEYOND_FIN | TEARDOWN_CHECK_ACK_REGRESSED))
         proto_item_set_generated(proto_tree_add_uint(tree, hf_expected_ack, tvb, 0, 0,
@@ -1327,18 +1335,18 @@ render_view(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo,
     proto_tree *teardown_tree = proto_item_add_subtree(item, ett_teardown);
 
     proto_item_set_generated(item);
-    if (view->has_verdict)
+    if (view->stream != NULL)
         add_verdict_items(view, tvb, pinfo, teardown_tree, wordy, summary);
     if (view->reuse_record != NULL)
         add_reuse_items(view, tvb, pinfo, teardown_tree);
     add_expert_items(teardown_tree, item, tvb, pinfo, view);
     if (!wordy)
         return;
-    if (view->has_verdict)
+    if (view->stream != NULL)
         proto_item_append_text(item, ": %s", summary);
     if (view->reuse_record != NULL)
         proto_item_append_text(item, "%s reuses the addresses and ports of stream %u",
-                               view->has_verdict ? ";" : ":", view->reuse_record->earlier_stream);
+                               view->stream != NULL ? ";" : ":", view->reuse_record->earlier_stream);
 }
 
 /* A frame annotated with a note instead of a verdict: one line. */
@@ -1374,7 +1382,7 @@ queue_tap(packet_info *pinfo, const struct teardown_view *view)
     if (view == NULL && !opened)
         return;
     info = wmem_new0(pinfo->pool, struct teardown_tap_info);
-    if (view != NULL && view->has_verdict)
+    if (view != NULL && view->stream != NULL)
         info->annotation = wmem_memdup(pinfo->pool, &view->annotation, sizeof view->annotation);
     if (view != NULL && view->reuse_record != NULL)
         info->reuse = wmem_memdup(pinfo->pool, &view->reuse, sizeof view->reuse);
@@ -1398,7 +1406,7 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         if (last_change.frame == pinfo->num)
             take_back_change();
         begin_change(pinfo->num);
-        capture_end_ns = frame_time_ns(pinfo);
+        capture_end = pinfo->abs_ts;
         record = analyze_frame(pinfo, tree);
     }
     if (reuse_records.count > 0)
@@ -1426,7 +1434,7 @@ init_teardown(void)
     list_init(&connection_first_frames, sizeof(uint32_t));
     list_init(&reuse_records, sizeof(struct reuse_record));
     memset(address_pairs_seen, 0, sizeof address_pairs_seen);
-    capture_end_ns = 0;
+    nstime_set_zero(&capture_end);
     last_change.frame = 0;
     time_base_set = false;
 }
