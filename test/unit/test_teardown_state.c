@@ -16,6 +16,7 @@
 #define SERVER 1
 #define STEP(n) TEARDOWN_STEP(n)
 #define NANOS_PER_MS INT64_C(1000000)
+#define MAX_FRAMES 64
 
 /* Idle timers of 2 s and 350 s, CLOSE-WAIT slow from 1 s, TIME-WAIT 60 s;
  * the end of the capture not yet known. */
@@ -29,9 +30,12 @@ struct trace {
     struct teardown_stream stream;
     struct teardown_annotation said;  /* about the last segment */
     struct teardown_rst_verdict rst;  /* ... when it was an RST */
-    struct teardown_verdict verdict;  /* the latest annotated segment's, */
-    uint32_t verdict_frame;           /* its frame */
-    int64_t verdict_time_ns;          /* and time */
+    struct kept {                     /* each frame's verdict, to expand again */
+        bool annotated;
+        struct teardown_verdict verdict;
+        struct teardown_rst_verdict rst;
+        int64_t time_ns;
+    } kept[MAX_FRAMES + 1];           /* by frame number */
     uint8_t hops[2];                  /* each endpoint's TTL, 0: unknown */
     uint16_t port[2];
     uint32_t frame;
@@ -42,6 +46,7 @@ static void
 trace_init(struct trace *t, uint16_t port0, uint16_t port1)
 {
     teardown_stream_init(&t->stream);
+    memset(t->kept, 0, sizeof t->kept);
     t->port[0] = port0;
     t->port[1] = port1;
     t->frame = 0;
@@ -83,32 +88,34 @@ seg(struct trace *t, int from, const char *flags, uint32_t seq, uint32_t ack, ui
         .hops = t->hops[from],
         .hops_known = t->hops[from] != 0,
     };
-    struct teardown_verdict verdict;
-    bool annotated = teardown_stream_update(&t->stream, &segment, &verdict, &t->rst);
+    struct kept *kept = &t->kept[segment.frame];
 
-    if (annotated) {
-        teardown_verdict_expand(&t->stream, &verdict, verdict.rst ? &t->rst : NULL, segment.frame,
-                                segment.time_ns, &test_config, &t->said);
-        t->verdict = verdict;
-        t->verdict_frame = segment.frame;
-        t->verdict_time_ns = segment.time_ns;
-    } else {
+    g_assert_cmpuint(segment.frame, <=, MAX_FRAMES);
+    kept->annotated = teardown_stream_update(&t->stream, &segment, &kept->verdict, &kept->rst);
+    kept->time_ns = segment.time_ns;
+    t->rst = kept->rst;
+    if (kept->annotated)
+        teardown_verdict_expand(&t->stream, &kept->verdict, kept->verdict.rst ? &kept->rst : NULL,
+                                segment.frame, segment.time_ns, &test_config, &t->said);
+    else
         memset(&t->said, 0, sizeof t->said);
-    }
-    return annotated;
+    return kept->annotated;
 }
 
-/* What the latest annotated segment says once the whole capture was read,
- * the capture ending end_after_ns after it; into t->said. */
+/* What frame, annotated when it was fed, says once the whole capture was
+ * read, the capture's last frame coming end_after_ns after the latest one
+ * fed; into t->said. */
 static void
-expand_at_end(struct trace *t, int64_t end_after_ns)
+said_at_end(struct trace *t, uint32_t frame, int64_t end_after_ns)
 {
     struct teardown_config config = test_config;
+    const struct kept *kept = &t->kept[frame];
 
+    g_assert_true(kept->annotated);
     config.capture_end_known = true;
-    config.capture_end_ns = t->verdict_time_ns + end_after_ns;
-    teardown_verdict_expand(&t->stream, &t->verdict, NULL, t->verdict_frame, t->verdict_time_ns,
-                            &config, &t->said);
+    config.capture_end_ns = t->time_ns + end_after_ns;
+    teardown_verdict_expand(&t->stream, &kept->verdict, kept->verdict.rst ? &kept->rst : NULL, frame,
+                            kept->time_ns, &config, &t->said);
 }
 
 /* A client on 40000 has opened a connection to a server on 22 and both have
@@ -1057,53 +1064,49 @@ test_unfinished_at_capture_end(void)
 {
     struct trace t;
 
-    /* The FIN, then a copy: the copy is the last step frame. */
+    /* The FIN (frame 6), then a copy (frame 7), the last step frame. */
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_false(t.said.unfinished_known);              /* the end is not known yet */
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
-    expand_at_end(&t, 3000 * NANOS_PER_MS);
+    said_at_end(&t, 7, 3000 * NANOS_PER_MS);
     g_assert_true(t.said.unfinished_known);
     g_assert_cmpint(t.said.unfinished_ns, ==, 3000 * NANOS_PER_MS);
     g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_FIN_UNANSWERED | TEARDOWN_CHECK_FIN_RETRANSMISSION);
     g_assert_cmpuint(t.said.verdict.checks, ==, TEARDOWN_CHECK_FIN_RETRANSMISSION);
     g_assert_cmpuint(t.said.step1_frame, ==, 6);
-    /* The original FIN is no longer the last step frame. */
-    t.verdict.retransmission = false;
-    t.verdict.checks = 0;
-    t.verdict_frame = 6;
-    expand_at_end(&t, 3000 * NANOS_PER_MS);
+    said_at_end(&t, 6, 3000 * NANOS_PER_MS);
     g_assert_false(t.said.unfinished_known);
     g_assert_cmpuint(t.said.checks, ==, 0);
 
-    /* Acknowledged, never answered: hung in CLOSE-WAIT, from 1 s on. */
+    /* Acknowledged (frame 7), never answered: hung in CLOSE-WAIT, from 1 s
+     * on. */
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
-    expand_at_end(&t, 999 * NANOS_PER_MS);
+    said_at_end(&t, 7, 999 * NANOS_PER_MS);
     g_assert_true(t.said.unfinished_known);
     g_assert_cmpuint(t.said.checks, ==, 0);
-    expand_at_end(&t, 1000 * NANOS_PER_MS);
+    said_at_end(&t, 7, 1000 * NANOS_PER_MS);
     g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_CLOSE_WAIT_STUCK);
 
-    /* Still sending data within the last second: a half-close in progress,
-     * on the step-2 frame, which stays the last step frame. */
+    /* Still sending data (frame 8) within the last second: a half-close in
+     * progress, said on frame 7, which stays the last step frame. */
     g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 100));
-    t.verdict.steps = TEARDOWN_STEP(2);
-    t.verdict.checks = 0;
-    t.verdict.half_close = false;
-    t.verdict_frame = 7;
-    t.verdict_time_ns -= 10 * NANOS_PER_MS;
-    expand_at_end(&t, 1010 * NANOS_PER_MS);   /* the data 1.000 s before the end */
+    said_at_end(&t, 7, 1000 * NANOS_PER_MS);     /* the data 1.000 s before the end */
+    g_assert_cmpint(t.said.unfinished_ns, ==, 1010 * NANOS_PER_MS);
     g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_CLOSE_WAIT_SENDING);
-    expand_at_end(&t, 1011 * NANOS_PER_MS);   /* ... 1.001 s before it */
+    said_at_end(&t, 7, 1001 * NANOS_PER_MS);     /* ... 1.001 s before it */
     g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_CLOSE_WAIT_STUCK);
+    said_at_end(&t, 8, 1000 * NANOS_PER_MS);
+    g_assert_false(t.said.unfinished_known);
+    g_assert_cmpuint(t.said.checks, ==, TEARDOWN_CHECK_HALF_CLOSE_DATA);
 
-    /* Step 3 without step 4: unfinished, no warning. */
+    /* Step 3 (frame 7) without step 4: unfinished, no warning. */
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
-    expand_at_end(&t, 5000 * NANOS_PER_MS);
+    said_at_end(&t, 7, 5000 * NANOS_PER_MS);
     g_assert_true(t.said.unfinished_known);
     g_assert_cmpuint(t.said.checks, ==, 0);
 
@@ -1112,15 +1115,14 @@ test_unfinished_at_capture_end(void)
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1102, 0));
     g_assert_true(seg(&t, CLIENT, "A", 1102, 5202, 0));
-    expand_at_end(&t, 5000 * NANOS_PER_MS);
+    said_at_end(&t, 8, 5000 * NANOS_PER_MS);
     g_assert_false(t.said.unfinished_known);
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));
-    t.verdict_frame = 6;
-    t.verdict.rst = false;
-    expand_at_end(&t, 5000 * NANOS_PER_MS);
+    said_at_end(&t, 6, 5000 * NANOS_PER_MS);
     g_assert_false(t.said.unfinished_known);
+    g_assert_cmpuint(t.said.checks, ==, 0);
 }
 
 /* A SYN on the addresses and ports of an earlier connection: the gap since
@@ -1131,7 +1133,10 @@ test_reuse(void)
 {
     struct trace earlier, later;
     struct teardown_reuse reuse;
+    struct teardown_config at_end = test_config;
     int64_t syn_time_ns;
+
+    at_end.capture_end_known = true;
 
     open_connection(&earlier, 1000, 5000);
     g_assert_true(seg(&earlier, SERVER, "FA", 5201, 1101, 0));
@@ -1150,8 +1155,10 @@ test_reuse(void)
     g_assert_cmpuint(reuse.answer, ==, TEARDOWN_SYN_ANSWER_NONE);
     g_assert_cmpuint(reuse.checks, ==, TEARDOWN_CHECK_REUSE_IN_TIME_WAIT);
 
+    g_assert_false(reuse.answer_known);     /* the capture is still being read */
     g_assert_false(seg(&later, SERVER, "SA", 70000, 90001, 0));
-    teardown_reuse_judge(&earlier.stream, &later.stream, syn_time_ns, &test_config, &reuse);
+    teardown_reuse_judge(&earlier.stream, &later.stream, syn_time_ns, &at_end, &reuse);
+    g_assert_true(reuse.answer_known);
     g_assert_cmpuint(reuse.answer, ==, TEARDOWN_SYN_ANSWER_ACCEPTED);
     g_assert_cmpstr(teardown_syn_answer_name(reuse.answer), ==, "accepted");
     g_assert_true(seg(&later, SERVER, "RA", 70001, 90001, 0));
