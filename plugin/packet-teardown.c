@@ -826,18 +826,27 @@ struct endpoint_words {
 #define ENDPOINT_FORMAT "%s " ADDRESS_FORMAT
 #define ENDPOINT_ARGS(w) (w).side, ADDRESS_ARGS(w)
 
+/* The frame's sender, or its receiver, in words. */
 static struct endpoint_words
-endpoint_words(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
+packet_endpoint_words(packet_info *pinfo, bool sender, enum teardown_side side, unsigned port)
 {
-    const address *addr = endpoint == view->annotation.verdict.endpoint ? &pinfo->net_src : &pinfo->net_dst;
-    enum teardown_side side = teardown_annotation_side(&view->annotation, endpoint);
+    const address *addr = sender ? &pinfo->net_src : &pinfo->net_dst;
     bool ipv6 = addr->type == AT_IPv6;
 
     return (struct endpoint_words) {
         .side = side == TEARDOWN_SIDE_UNKNOWN ? "endpoint" : teardown_side_name(side),
         .open = ipv6 ? "[" : "", .address = address_to_str(pinfo->pool, addr), .close = ipv6 ? "]" : "",
-        .port = view->annotation.port[endpoint],
+        .port = port,
     };
+}
+
+/* Endpoint 0 or 1 of the annotated segment's connection in words. */
+static struct endpoint_words
+endpoint_words(const struct teardown_view *view, packet_info *pinfo, uint8_t endpoint)
+{
+    return packet_endpoint_words(pinfo, endpoint == view->annotation.verdict.endpoint,
+                                 teardown_annotation_side(&view->annotation, endpoint),
+                                 view->annotation.port[endpoint]);
 }
 
 static const char *
@@ -1096,16 +1105,13 @@ check_text(const struct teardown_view *view, packet_info *pinfo, enum teardown_c
     case TEARDOWN_CHECK_INDEX_REUSE_IN_TIME_WAIT: {
         const struct teardown_reuse *reuse = &view->reuse;
         bool holder_sent = reuse->holder_endpoint == sender_endpoint(pinfo);
-        const address *holder = holder_sent ? &pinfo->net_src : &pinfo->net_dst;
+        struct endpoint_words holder = packet_endpoint_words(pinfo, holder_sent,
+            (enum teardown_side)reuse->time_wait_holder, holder_sent ? pinfo->srcport : pinfo->destport);
 
         return wmem_strdup_printf(pinfo->pool,
             "Reuses the addresses and ports of stream %u %.3f s after its last segment, while "
-            "%s %s%s%s:%u (which closed first) should still be in TIME-WAIT (%g s)",
-            view->reuse_record->earlier_stream, reuse->gap_ns / 1e9,
-            reuse->time_wait_holder == TEARDOWN_SIDE_UNKNOWN ? "endpoint" :
-            teardown_side_name((enum teardown_side)reuse->time_wait_holder),
-            holder->type == AT_IPv6 ? "[" : "", address_to_str(pinfo->pool, holder),
-            holder->type == AT_IPv6 ? "]" : "", holder_sent ? pinfo->srcport : pinfo->destport,
+            ENDPOINT_FORMAT " (which closed first) should still be in TIME-WAIT (%g s)",
+            view->reuse_record->earlier_stream, reuse->gap_ns / 1e9, ENDPOINT_ARGS(holder),
             teardown_config.time_wait_ns / 1e9);
     }
     case TEARDOWN_CHECK_COUNT:
@@ -1356,12 +1362,12 @@ render_note(const struct teardown_record *r, tvbuff_t *tvb, packet_info *pinfo, 
     const char *brief, *text;
 
     if (r->note == NOTE_SELF_CONNECTED) {
-        bool ipv6 = pinfo->net_src.type == AT_IPv6;
+        struct endpoint_words socket = packet_endpoint_words(pinfo, true, TEARDOWN_SIDE_UNKNOWN, pinfo->srcport);
 
         brief = "socket connected to itself";
         text = wmem_strdup_printf(pinfo->pool,
-            "Socket connected to itself (%s%s%s:%u on both ends): one endpoint, so no steps, roles, client or server",
-            ipv6 ? "[" : "", address_to_str(pinfo->pool, &pinfo->net_src), ipv6 ? "]" : "", pinfo->srcport);
+            "Socket connected to itself (" ADDRESS_FORMAT " on both ends): one endpoint, so no steps, roles, "
+            "client or server", ADDRESS_ARGS(socket));
     } else {
         brief = "FIN not judged";
         text = "FIN not judged: the segment's payload carries another IP header, which took over the "
