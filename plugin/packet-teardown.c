@@ -12,7 +12,9 @@
  */
 #include "teardown_compat.h"
 
+#include <epan/column-utils.h>
 #include <epan/conversation.h>
+#include <epan/frame_data.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/expert.h>
 #include <epan/ipproto.h>
@@ -22,6 +24,7 @@
 #include <wsutil/wmem/wmem_array.h>
 #include <wsutil/str_util.h>
 #include <wsutil/strtoi.h>
+#include <wsutil/wslog.h>
 
 #include "packet-teardown.h"
 #include "teardown_state.h"
@@ -211,6 +214,7 @@ static uint64_t address_pairs_seen[ADDRESS_PAIR_BITS / 64];
  * the kept frames are judged as if the dropped ones had never been. */
 struct first_pass_change {
     uint32_t frame;                 /* 0: nothing to take back */
+    nstime_t capture_end;           /* the end of the capture before it */
     guint records, connections, first_frames, reuses;   /* lengths before it */
     bool stream_touched;            /* then: */
     uint32_t stream_id;             /* its tcp.stream, and */
@@ -531,6 +535,7 @@ begin_change(uint32_t frame)
     last_change.connections = teardown_connections.count;
     last_change.first_frames = connection_first_frames.count;
     last_change.reuses = reuse_records.count;
+    last_change.capture_end = capture_end;
     last_change.stream_touched = false;
     last_change.fed = false;
 }
@@ -542,11 +547,48 @@ take_back_change(void)
     teardown_connections.count = last_change.connections;
     connection_first_frames.count = last_change.first_frames;
     reuse_records.count = last_change.reuses;
+    capture_end = last_change.capture_end;
     if (last_change.stream_touched)
         memcpy(wmem_array_index(current_connection, last_change.stream_id), &last_change.current,
                sizeof last_change.current);
     if (last_change.fed)
         *connection_at(last_change.connection) = last_change.before;
+    last_change.frame = 0;
+}
+
+/* Whether frame number `frame`, read by the first pass at frame_time, is
+ * in the capture as kept: a read filter may have dropped it.  Wireshark
+ * looks frames up by number for one thing only, the time since an earlier
+ * frame (epan_get_frame_ts(), which frame_data_compare() calls, is not
+ * exported).  So two frames alike but for their reference frame, `frame`
+ * for one and none for the other, are compared by the time since it: the
+ * same (zero, and ties go to the frame numbers, equal here) exactly when no
+ * frame has that number.  Their time is one second after `frame`'s, so
+ * that the times differ where it exists.  Wireshark warns of every frame
+ * it cannot find; not knowing this one is the answer, not news. */
+static bool
+frame_in_capture(const packet_info *pinfo, uint32_t frame, const nstime_t *frame_time)
+{
+    frame_data from_frame = { .num = frame, .frame_ref_num = frame, .abs_ts = *frame_time };
+    frame_data from_none = { .num = frame };
+    enum ws_log_level level = ws_log_get_level();
+    int order;
+
+    from_frame.abs_ts.secs += 1;
+    from_none.abs_ts = from_frame.abs_ts;
+    ws_log_set_level(LOG_LEVEL_CRITICAL);
+    order = frame_data_compare(pinfo->epan, &from_frame, &from_none, COL_REL_TIME);
+    ws_log_set_level(level);
+    return order != 0;
+}
+
+/* Once the first pass is over: the latest frame it dissected was dropped
+ * when no frame has its number, and nothing came after it to take it back. */
+static void
+settle_first_pass(const packet_info *pinfo)
+{
+    if (last_change.frame != 0 && !frame_in_capture(pinfo, last_change.frame, &capture_end))
+        take_back_change();
     last_change.frame = 0;
 }
 
@@ -1407,6 +1449,7 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     if (!pref_analyze)
         return 0;
     if (PINFO_FD_VISITED(pinfo)) {
+        settle_first_pass(pinfo);
         record = find_frame(&teardown_records, sizeof *record, pinfo->num);
     } else {
         if (last_change.frame == pinfo->num)

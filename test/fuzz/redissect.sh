@@ -11,6 +11,8 @@
 #     each frame it drops, in the first pass, under the number of the next
 #     one: the kept frames are said what a full run says, renumbered (but
 #     for tcp.stream, which TCP itself then numbers otherwise);
+#   - a read filter dropping the capture's last frames (-2 -R 'frame.number
+#     <= K') judges the frames it keeps as a copy cut after frame K;
 #   - GUI-style: sharkd (the GUI's engine) loads the capture, is asked for
 #     every frame in random order, reloads it and is asked again: each
 #     answer's teardown subtree is what `tshark -2 -V` shows; loaded a third
@@ -97,6 +99,12 @@ for round in 1 2; do
         fail "-2 -R '$filter' says other things of the frames it keeps than a full run"
 done
 
+# Read filters that drop the capture's last frames, at two random places in
+# its second half.
+cuts=$(seq $(( frames / 2 )) $(( frames - 1 )) | shuf -n 2 --random-source=<(yes "$seed.end") | sort -n)
+"$here/../read-filter-end.sh" "$tshark_teardown" "$capture" $cuts >/dev/null ||
+    fail "-2 -R 'frame.number <= K' for K in $(echo $cuts) does not judge the kept frames as the cut capture"
+
 clicks() {
     local round
     for round in 1 2 3; do
@@ -113,4 +121,4 @@ gui=$(clicks | teardown_checked sharkd "$shared" "$tshark_teardown" - 2>/dev/nul
       grep '^{' | "$here/sharkd-tree.py")
 diff -u <(printf '%s\n%s\n%s\n' "$tree" "$tree" "$raw_tree") <(printf '%s\n' "$gui") ||
     fail "sharkd, clicking frames in random order, reloading and switching to raw sequence numbers, shows other subtrees than tshark -2 -V"
-echo "redissect: $# $kind captures ($frames frames): nothing new matches $complaints with the plugin; ${#fields[@]} field filters x 2 passes, 3 random subsets, 2 read filters and $((3 * frames)) GUI-style clicks agree with the full run"
+echo "redissect: $# $kind captures ($frames frames): nothing new matches $complaints with the plugin; ${#fields[@]} field filters x 2 passes, 3 random subsets, 2 read filters, 2 cuts and $((3 * frames)) GUI-style clicks agree with the full run"
