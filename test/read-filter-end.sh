@@ -19,9 +19,10 @@ trap 'rm -rf "$cut"' EXIT
 for k in "$@"; do
     editcap -r "$capture" "$cut/first-$k.pcapng" "1-$k"
     editcap -r "$capture" "$cut/first-$((k + 1)).pcapng" "1-$((k + 1))"
-    for filtered in "$capture" "$cut/first-$((k + 1)).pcapng"; do
-        for view in fields_view times_view rst_view; do
-            if ! diff -u <("$view" "$tshark_teardown" "$cut/first-$k.pcapng" 2) \
+    for view in fields_view times_view rst_view; do
+        expected=$("$view" "$tshark_teardown" "$cut/first-$k.pcapng" 2)
+        for filtered in "$capture" "$cut/first-$((k + 1)).pcapng"; do
+            if ! diff -u <(printf '%s\n' "$expected") \
                          <("$view" "$tshark_teardown" "$filtered" 2 -R "frame.number <= $k"); then
                 echo "read-filter-end: ${view%_view} of $filtered with -2 -R 'frame.number <= $k' (+)" \
                      "differs from the capture cut after frame $k (-)" >&2
