@@ -682,48 +682,119 @@ relative_seq_base(packet_info *pinfo, uint32_t stream_id, proto_tree *tree, int 
     return tcpd != NULL ? tcp_seq_base(tcpd, pinfo) : 0;
 }
 
-/* Whether the bytes before offset tcp_start of tvb are the IPv4 or IPv6
- * header (without extension headers) that carries the TCP header there from
- * pinfo's source to its destination: then its TTL or hop limit is the
- * segment's hop signature.  Read from the bytes rather than asked for as a
- * field, which would cost every packet of every capture. */
+/* Where the bytes of an address lie in a buffer of length size starting at
+ * base: their offset, or -1 when they lie elsewhere. */
+static ptrdiff_t
+offset_in(const uint8_t *base, size_t size, const address *addr)
+{
+    uintptr_t at = (uintptr_t)addr->data, start = (uintptr_t)base;
+
+    if (base == NULL || at < start || at - start + (size_t)addr->len > size)
+        return -1;
+    return (ptrdiff_t)(at - start);
+}
+
+/* After an IPv6 header at offset ip of bytes, its extension headers up to
+ * the TCP header at tcp_start (RFC 8200 §4; the authentication header's
+ * length counts 4-byte words, RFC 4302 §2.2): whether they lead there. */
+static bool
+ipv6_extensions_lead_to_tcp(const uint8_t *bytes, ptrdiff_t ip, ptrdiff_t tcp_start)
+{
+    uint8_t next = bytes[ip + 6];
+    ptrdiff_t at = ip + 40;
+
+    while (next != IP_PROTO_TCP && at + 8 <= tcp_start) {
+        uint8_t header = next;
+
+        next = bytes[at];
+        if (header == IP_PROTO_HOPOPTS || header == IP_PROTO_ROUTING || header == IP_PROTO_DSTOPTS)
+            at += 8 * (bytes[at + 1] + 1);
+        else if (header == IP_PROTO_FRAGMENT)
+            at += 8;
+        else if (header == IP_PROTO_AH)
+            at += 4 * (bytes[at + 1] + 2);
+        else
+            return false;
+    }
+    return at == tcp_start && next == IP_PROTO_TCP;
+}
+
+/* The offset in bytes of the IPv4 header that carries the TCP header at
+ * tcp_start, or -1.  It is the one Wireshark took the packet's network
+ * addresses from (the innermost), and the IPv4 dissector points them into
+ * the packet's own bytes: the header is found from them, never searched
+ * for, so that bytes shaped like a header in its options or anywhere else
+ * play no part.  Its length field must lead exactly to the TCP header.  A
+ * datagram that Wireshark reassembled from fragments has its TCP header at
+ * the start of a buffer of its own, and the header that completed it, the
+ * last fragment's, in the frame's bytes. */
+static ptrdiff_t
+ipv4_header(const packet_info *pinfo, tvbuff_t *frame_tvb, const uint8_t **bytes, ptrdiff_t tcp_start)
+{
+    ptrdiff_t ip = offset_in(*bytes, (size_t)tcp_start, &pinfo->net_src) - 12;
+
+    if (ip < 0 && tcp_start == 0) {
+        *bytes = tvb_get_ptr(frame_tvb, 0, -1);
+        ip = offset_in(*bytes, tvb_captured_length(frame_tvb), &pinfo->net_src) - 12;
+        /* The last fragment: more-fragments clear, a fragment offset. */
+        if (ip < 0 || (((*bytes)[ip + 6] & 0x3f) == 0 && (*bytes)[ip + 7] == 0))
+            return -1;
+    } else if (ip < 0 || ip + 4 * ((*bytes)[ip] & 0x0f) != tcp_start) {
+        return -1;
+    }
+    return (*bytes)[ip] >> 4 == 4 && (*bytes)[ip + 9] == IP_PROTO_TCP ? ip : -1;
+}
+
+/* The offset in bytes of the IPv6 header that carries the TCP header at
+ * tcp_start, or -1: the first one that holds the packet's addresses and
+ * whose extension headers lead exactly to the TCP header.  The IPv6
+ * dissector keeps its addresses in a copy, so the header is searched for;
+ * whatever comes after the first such header lies inside its chain, so a
+ * header shaped like it in an extension header's options plays no part.
+ * A reassembled datagram's header is not searched for. */
+static ptrdiff_t
+ipv6_header(const packet_info *pinfo, const uint8_t *bytes, ptrdiff_t tcp_start)
+{
+    for (ptrdiff_t ip = 0; ip + 40 <= tcp_start; ip++) {
+        if (bytes[ip] >> 4 == 6 && memcmp(bytes + ip + 8, pinfo->net_src.data, 16) == 0 &&
+            memcmp(bytes + ip + 24, pinfo->net_dst.data, 16) == 0 &&
+            ipv6_extensions_lead_to_tcp(bytes, ip, tcp_start))
+            return ip;
+    }
+    return -1;
+}
+
+/* The segment's hop signature: the TTL or hop limit of the IP header that
+ * carries its TCP header (tcp.flags sits 12 bytes into it).  Read from the
+ * bytes rather than asked for as a field, which would cost every packet of
+ * every capture. */
 static void
-read_hops(packet_info *pinfo, const field_info *flags_item, struct teardown_segment *segment)
+read_hops(packet_info *pinfo, tvbuff_t *frame_tvb, const field_info *flags_item,
+          struct teardown_segment *segment)
 {
     tvbuff_t *tvb = flags_item->ds_tvb;
-    int tcp_start = flags_item->start - 12;   /* tcp.flags sits at offset 12 */
-    const uint8_t *ip;
+    ptrdiff_t tcp_start = flags_item->start - 12, ip = -1;
+    const uint8_t *bytes;
 
     segment->hops_known = false;
-    if (tvb == NULL || pinfo->net_src.type != pinfo->net_dst.type)
+    if (tvb == NULL || tcp_start < 0 || pinfo->net_src.type != pinfo->net_dst.type)
         return;
-    if (pinfo->net_src.type == AT_IPv4) {
-        for (int ihl = 5; ihl <= 15 && tcp_start - 4 * ihl >= 0; ihl++) {
-            ip = tvb_get_ptr(tvb, tcp_start - 4 * ihl, 20);
-            if (ip[0] == (0x40 | ihl) && ip[9] == IP_PROTO_TCP &&
-                memcmp(ip + 12, pinfo->net_src.data, 4) == 0 &&
-                memcmp(ip + 16, pinfo->net_dst.data, 4) == 0) {
-                segment->hops = ip[8];
-                segment->hops_known = true;
-                return;
-            }
-        }
-    } else if (pinfo->net_src.type == AT_IPv6 && tcp_start >= 40) {
-        ip = tvb_get_ptr(tvb, tcp_start - 40, 40);
-        if ((ip[0] >> 4) == 6 && ip[6] == IP_PROTO_TCP &&
-            memcmp(ip + 8, pinfo->net_src.data, 16) == 0 &&
-            memcmp(ip + 24, pinfo->net_dst.data, 16) == 0) {
-            segment->hops = ip[7];
-            segment->hops_known = true;
-        }
-    }
+    bytes = tvb_get_ptr(tvb, 0, (int)tcp_start);
+    if (pinfo->net_src.type == AT_IPv4)
+        ip = ipv4_header(pinfo, frame_tvb, &bytes, tcp_start);
+    else if (pinfo->net_src.type == AT_IPv6)
+        ip = ipv6_header(pinfo, bytes, tcp_start);
+    if (ip < 0)
+        return;
+    segment->hops = bytes[ip + (pinfo->net_src.type == AT_IPv6 ? 7 : 8)];
+    segment->hops_known = true;
 }
 
 /* First dissection of a frame: run the state machine, keep its verdict.
  * Most frames leave after reading two fields: their stream is established
  * and not closing, and they carry no FIN, SYN or RST. */
 static const struct teardown_record *
-analyze_frame(packet_info *pinfo, proto_tree *tree)
+analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     field_info *flags_item;
     struct teardown_segment segment;
@@ -789,7 +860,7 @@ analyze_frame(packet_info *pinfo, proto_tree *tree)
         last_change.connection = connection;
         last_change.before = *stream;
     }
-    read_hops(pinfo, flags_item, &segment);
+    read_hops(pinfo, tvb, flags_item, &segment);
     if (!teardown_stream_update(stream, &segment, &verdict, &rst))
         return NULL;
 
@@ -1456,7 +1527,7 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
             take_back_change();
         begin_change(pinfo->num);
         capture_end = pinfo->abs_ts;
-        record = analyze_frame(pinfo, tree);
+        record = analyze_frame(tvb, pinfo, tree);
     }
     if (reuse_records.count > 0)
         reuse = find_frame(&reuse_records, sizeof *reuse, pinfo->num);
