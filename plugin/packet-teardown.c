@@ -22,11 +22,12 @@
 #include <epan/tap.h>
 #include <epan/to_str.h>
 #include <wsutil/wmem/wmem_array.h>
+#include <wsutil/report_message.h>
 #include <wsutil/str_util.h>
-#include <wsutil/strtoi.h>
 #include <wsutil/wslog.h>
 
 #include "packet-teardown.h"
+#include "teardown_settings.h"
 #include "teardown_state.h"
 
 /* A frame the plugin says something about although no connection was fed
@@ -151,16 +152,24 @@ static expert_field ei_check[TEARDOWN_CHECK_COUNT];
 
 static teardown_pref_bool pref_analyze = TRUE;
 static teardown_pref_bool pref_info_column = TRUE;
-static const char *pref_idle_timers = "30,60,120,240,300,350,600,900,1800,3600,7200";
-static const char *pref_slow_close = "1.0";
-static const char *pref_time_wait = "60";
+static const char *pref_idle_timers = TEARDOWN_WORDS(TEARDOWN_IDLE_TIMERS_DEFAULT_S);
+static const char *pref_slow_close = TEARDOWN_WORDS(TEARDOWN_SLOW_CLOSE_DEFAULT_S);
+static const char *pref_time_wait = TEARDOWN_WORDS(TEARDOWN_TIME_WAIT_DEFAULT_S);
 
 /* The settings the state machine judges times by, from the preferences. */
-#define MAX_IDLE_TIMERS 64
-static uint32_t idle_timers_s[MAX_IDLE_TIMERS];
+static uint32_t idle_timers_s[TEARDOWN_IDLE_TIMERS_MAX] = { TEARDOWN_IDLE_TIMERS_DEFAULT_S };
 static struct teardown_config teardown_config = {
-    .idle_timers_s = idle_timers_s, .slow_close_ns = 1000000000, .time_wait_ns = INT64_C(60000000000),
+    .idle_timers_s = idle_timers_s,
+    .idle_timer_count = sizeof (uint32_t[]){ TEARDOWN_IDLE_TIMERS_DEFAULT_S } / sizeof(uint32_t),
+    .slow_close_ns = TEARDOWN_SLOW_CLOSE_DEFAULT_S * INT64_C(1000000000),
+    .time_wait_ns = TEARDOWN_TIME_WAIT_DEFAULT_S * INT64_C(1000000000),
 };
+
+/* The text each time preference had when it was last read into
+ * teardown_config.  sharkd sets preferences without calling the module's
+ * callback, so they are read again wherever the settings are used, once
+ * their text has changed. */
+static char *idle_timers_read, *slow_close_read, *time_wait_read;
 
 /* TCP's own preferences, read whenever a number is shown: sharkd changes
  * them without dissecting anything again, and the TCP tree then shows raw
@@ -882,7 +891,7 @@ static bool
 build_view(const struct teardown_record *r, const struct reuse_record *reuse, packet_info *pinfo,
            struct teardown_view *view)
 {
-    struct teardown_config config = teardown_config;
+    struct teardown_config config = *teardown_current_config();
     int64_t time_ns;
 
     if ((r == NULL || r->note != NOTE_NONE) && reuse == NULL)
@@ -1225,7 +1234,7 @@ check_text(const struct teardown_view *view, packet_info *pinfo, enum teardown_c
             "Reuses the addresses and ports of stream %u %.3f s after its last segment, while "
             ENDPOINT_FORMAT " (which closed first) should still be in TIME-WAIT (%g s)",
             view->reuse_record->earlier_stream, reuse->gap_ns / 1e9, ENDPOINT_ARGS(holder),
-            teardown_config.time_wait_ns / 1e9);
+            teardown_current_config()->time_wait_ns / 1e9);
     }
     case TEARDOWN_CHECK_COUNT:
         break;
@@ -1559,38 +1568,64 @@ init_teardown(void)
     time_base_set = false;
 }
 
+/* Whether a preference's text differs from the text last read (*read),
+ * which it then becomes. */
+static bool
+preference_changed(const char *text, char **read)
+{
+    if (g_strcmp0(text, *read) == 0)
+        return false;
+    g_free(*read);
+    *read = g_strdup(text);
+    return true;
+}
+
+/* A duration preference (teardown.NAME) into *ns; a text that is not one
+ * is refused, in words, and *ns stays as it was. */
+static void
+read_duration_preference(const char *name, const char *text, char **read, int64_t *ns)
+{
+    enum teardown_setting_error error;
+    int64_t value;
+
+    if (!preference_changed(text, read))
+        return;
+    error = teardown_read_duration(text != NULL ? text : "", &value);
+    if (error == TEARDOWN_SETTING_OK)
+        *ns = value;
+    else
+        report_failure("The preference teardown.%s is refused: \"%s\" is %s. It stays %g s.",
+                       name, text != NULL ? text : "", teardown_setting_error_text(error), *ns / 1e9);
+}
+
+static void
+read_idle_timers_preference(void)
+{
+    uint32_t timers_s[TEARDOWN_IDLE_TIMERS_MAX];
+    enum teardown_setting_error error;
+    const char *text = pref_idle_timers != NULL ? pref_idle_timers : "";
+    const char *bad;
+    size_t count, bad_length;
+
+    if (!preference_changed(text, &idle_timers_read))
+        return;
+    error = teardown_read_idle_timers(text, timers_s, &count, &bad, &bad_length);
+    if (error == TEARDOWN_SETTING_OK) {
+        memcpy(idle_timers_s, timers_s, count * sizeof timers_s[0]);
+        teardown_config.idle_timer_count = count;
+    } else {
+        report_failure("The preference teardown.idle_timers is refused: \"%.*s\" is %s. "
+                       "The idle timers stay as they were.", (int)bad_length, bad, teardown_setting_error_text(error));
+    }
+}
+
 const struct teardown_config *
 teardown_current_config(void)
 {
+    read_idle_timers_preference();
+    read_duration_preference("slow_close", pref_slow_close, &slow_close_read, &teardown_config.slow_close_ns);
+    read_duration_preference("time_wait", pref_time_wait, &time_wait_read, &teardown_config.time_wait_ns);
     return &teardown_config;
-}
-
-/* "30,60,120": seconds, any separator; what is not a number is skipped. */
-static void
-read_idle_timers(const char *text)
-{
-    gchar **words = g_strsplit_set(text != NULL ? text : "", ",; \t", -1);
-
-    teardown_config.idle_timer_count = 0;
-    for (gchar **word = words; *word != NULL && teardown_config.idle_timer_count < MAX_IDLE_TIMERS; word++) {
-        guint64 seconds;
-
-        if (ws_strtou64(*word, NULL, &seconds) && seconds > 0 && seconds <= UINT32_MAX)
-            idle_timers_s[teardown_config.idle_timer_count++] = (uint32_t)seconds;
-    }
-    g_strfreev(words);
-}
-
-/* A number of seconds as nanoseconds; the default where it is not one. */
-static int64_t
-read_seconds(const char *text, int64_t default_ns)
-{
-    char *end;
-    double seconds = g_ascii_strtod(text != NULL ? text : "", &end);
-
-    if (text == NULL || end == text || *end != '\0' || !(seconds >= 0 && seconds < 9e9))
-        return default_ns;
-    return (int64_t)(seconds * 1e9);
 }
 
 /* Without the analysis, ask for no TCP fields: none would be primed.  Each
@@ -1602,9 +1637,7 @@ apply_preferences(void)
 {
     GArray *wanted;
 
-    read_idle_timers(pref_idle_timers);
-    teardown_config.slow_close_ns = read_seconds(pref_slow_close, 1000000000);
-    teardown_config.time_wait_ns = read_seconds(pref_time_wait, INT64_C(60000000000));
+    teardown_current_config();
 
     if (!pref_analyze || tcp_field_ids[0] <= 0) {
         set_postdissector_wanted_hfids(teardown_handle, NULL);
@@ -1726,17 +1759,21 @@ proto_register_teardown(void)
         "Start the Info column of teardown frames with e.g. \"[1/4, active]\"",
         &pref_info_column);
     prefs_register_string_preference(module, "idle_timers", "Idle timers (seconds)",
-        "Common idle timeouts of firewalls, load balancers and servers, in seconds, separated by "
-        "commas: a connection closed after an idle time within 1 % (at least 0.25 s) of one is "
-        "marked as probably closed by that timer", &pref_idle_timers);
+        "Common idle timeouts of firewalls, load balancers and servers, in whole seconds, separated by "
+        "commas (at most " TEARDOWN_WORDS(TEARDOWN_IDLE_TIMERS_MAX) "): a connection closed after an idle "
+        "time within " TEARDOWN_WORDS(TEARDOWN_IDLE_TOLERANCE_PERCENT) " % (at least "
+        TEARDOWN_WORDS(TEARDOWN_IDLE_TOLERANCE_MIN_MS) " ms) of one is marked as probably closed by that "
+        "timer. Default: " TEARDOWN_WORDS(TEARDOWN_IDLE_TIMERS_DEFAULT_S), &pref_idle_timers);
     prefs_register_string_preference(module, "slow_close", "Slow close (seconds)",
         "A passive closer that sends its FIN this many seconds or more after the first FIN "
         "(CLOSE-WAIT) is pointed out, and so is a teardown left unfinished this long before "
-        "the capture ended", &pref_slow_close);
+        "the capture ended (a number, with a unit if not seconds: 2.5, 500ms, 2 min). Default: "
+        TEARDOWN_WORDS(TEARDOWN_SLOW_CLOSE_DEFAULT_S) " s", &pref_slow_close);
     prefs_register_string_preference(module, "time_wait", "TIME-WAIT (seconds)",
-        "How long the endpoint that closed first holds TIME-WAIT (Linux: 60): a SYN that reuses "
-        "the addresses and ports of a connection closed gracefully less than this long before is "
-        "pointed out", &pref_time_wait);
+        "How long the endpoint that closed first holds TIME-WAIT: a SYN that reuses the addresses "
+        "and ports of a connection closed gracefully less than this long before is pointed out "
+        "(a number, with a unit if not seconds). Default: " TEARDOWN_WORDS(TEARDOWN_TIME_WAIT_DEFAULT_S)
+        " s, Linux's", &pref_time_wait);
 
     teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);
     teardown_tap = register_tap("teardown");

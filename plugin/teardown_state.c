@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "teardown_state.h"
+#include "teardown_settings.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -681,8 +682,11 @@ teardown_idle_timer(int64_t idle_ns, const struct teardown_config *config)
         return 0;
     for (size_t i = 0; i < config->idle_timer_count; i++) {
         int64_t timer_ns = (int64_t)config->idle_timers_s[i] * 1000000000;
-        int64_t tolerance_ns = timer_ns / 100 > 250000000 ? timer_ns / 100 : 250000000;
+        int64_t tolerance_ns = timer_ns / 100 * TEARDOWN_IDLE_TOLERANCE_PERCENT;
         int64_t off_ns = idle_ns > timer_ns ? idle_ns - timer_ns : timer_ns - idle_ns;
+
+        if (tolerance_ns < TEARDOWN_IDLE_TOLERANCE_MIN_MS * INT64_C(1000000))
+            tolerance_ns = TEARDOWN_IDLE_TOLERANCE_MIN_MS * INT64_C(1000000);
 
         if (off_ns <= tolerance_ns)
             return config->idle_timers_s[i];

@@ -29,4 +29,26 @@ notes() { "$tshark_teardown" -r "$real/time-wait-reuse.pcapng" "$@" -Y teardown.
 stuck() { "$tshark_teardown" -r "$real/close-wait-stuck.pcapng" -2 "$@" -Y teardown.close_wait_stuck -T fields -e frame.number; }
 [ "$(stuck)" = 9 ] || fail "close_wait_stuck on frames '$(stuck)', expected 9"
 [ -z "$(stuck -o teardown.slow_close:2.5)" ] || fail "teardown.slow_close:2.5 still reports close_wait_stuck"
-echo "preferences: Info column text, info_column off, analyze off, time_wait and slow_close all as expected"
+# Durations as a person types them; anything else refused in words, the
+# setting staying as it was (1 s: close_wait_stuck stays on frame 9).
+for typed in '2.5' ' 2.5' '2.5 ' '+2.5' '2500ms' '2.5 s'; do
+    [ -z "$(stuck -o "teardown.slow_close:$typed")" ] || fail "teardown.slow_close:'$typed' is not taken as 2.5 s"
+done
+for bad in abc -1 inf 1e3 '2,5'; do
+    refusal=$("$tshark_teardown" -r "$real/close-wait-stuck.pcapng" -2 -o "teardown.slow_close:$bad" \
+              -Y teardown.close_wait_stuck -T fields -e frame.number 2>&1 >/dev/null)
+    grep -qF "teardown.slow_close is refused: \"$bad\" is not a number of seconds" <<<"$refusal" ||
+        fail "teardown.slow_close:'$bad' is not refused in words (stderr: $refusal)"
+    [ "$(stuck -o "teardown.slow_close:$bad" 2>/dev/null)" = 9 ] || fail "teardown.slow_close:'$bad' changed the setting"
+done
+# The idle-close capture closes after 2 s idle, on frames 8 and 18.
+timers() { "$tshark_teardown" -r "$real/idle-close.pcapng" "$@" -Y teardown.idle_timer_close -T fields -e frame.number 2>&1 | paste -s -d ' '; }
+for typed in '2' '2.0' '+2' '2s' '2 s, 350' '350;2'; do
+    [ "$(timers -o "teardown.idle_timers:$typed")" = "8 18" ] || fail "teardown.idle_timers:'$typed' does not hold 2 s"
+done
+many=$(seq -s, 2 66)
+refusal=$(timers -o "teardown.idle_timers:$many")
+grep -qF "teardown.idle_timers is refused: \"$many\" is more than 64 idle timers" <<<"$refusal" ||
+    fail "65 idle timers are not refused in words: $refusal"
+echo "preferences: Info column text, info_column off, analyze off, time_wait and slow_close all as expected;" \
+     "durations read as typed, bad ones and a 65th idle timer refused"
