@@ -16,7 +16,8 @@
 # 2^64 microseconds), 2 to one frame every half second (editcap -S), 3 back
 # an hour halfway (the mutant followed by itself an hour earlier, mergecap
 # -a: streams start over and time goes backwards); and odd k read-filter
-# the second pass.  So even one round tries every kind of mutation across
+# the second pass, keeping about half the segments or, every other time,
+# dropping the last third of the frames.  So even one round tries every kind of mutation across
 # the captures.  Mutants that crash or raise a memory error are copied to
 # FINDINGS_DIR, to become regression captures.
 # Last line: "captures N mutants x 2 passes, C crashes, E memory errors, L leaks".
@@ -55,7 +56,7 @@ for capture in "$@"; do
            mergecap -a -w "$mutant" "$work/bytes.$ext" "$work/earlier.pcapng" ;;
         esac
         n=$((n + 1))
-        printf '%s %d %d\n' "$mutant" $((n % memcheck_every == 0 ? 1 : 0)) $((k % 2))
+        printf '%s %d %d\n' "$mutant" $((n % memcheck_every == 0 ? 1 : 0)) $((k % 2 ? 1 + k / 2 % 2 : 0))
     done
     i=$((i + 1))
 done > "$work/list"
