@@ -64,7 +64,7 @@ struct reuse_record {
 /* Everything needed to draw one frame: a verdict, a reuse, or both; what
  * the frame lacks is zero. */
 struct teardown_view {
-    const struct teardown_stream *stream;    /* with a verdict, else NULL: */
+    const struct teardown_connection *stream;    /* with a verdict, else NULL: */
     struct teardown_annotation annotation;
     const struct teardown_rst_verdict *rst;  /* an RST's, else NULL */
     uint32_t seq_base;       /* what to subtract to show TCP's numbering */
@@ -185,7 +185,7 @@ struct frame_list {
     guint count;
 };
 
-/* struct teardown_stream, one per connection in the order they began,
+/* struct teardown_connection, one per connection in the order they began,
  * emptied with each capture file.  A TCP stream holds several when its ports
  * are used again; current_connection maps tcp.stream, which Wireshark numbers
  * densely from 0, to its latest (index + 1, 0 for none yet). */
@@ -230,7 +230,7 @@ struct first_pass_change {
     uint32_t current;               /* current_connection's entry before */
     bool fed;                       /* an existing connection was fed: */
     uint32_t connection;            /* this one, */
-    struct teardown_stream before;  /* which was this before */
+    struct teardown_connection before;  /* which was this before */
 };
 static struct first_pass_change last_change;
 
@@ -416,14 +416,14 @@ list_init(struct frame_list *list, size_t element_size)
     list->count = 0;
 }
 
-static struct teardown_stream *
+static struct teardown_connection *
 connection_at(uint32_t connection)
 {
-    return (struct teardown_stream *)list_at(&teardown_connections, connection);
+    return (struct teardown_connection *)list_at(&teardown_connections, connection);
 }
 
 /* The latest connection of a TCP stream, or NULL before its first segment. */
-static struct teardown_stream *
+static struct teardown_connection *
 current_connection_of(uint32_t stream_id, uint32_t *connection)
 {
     uint32_t index_plus_one;
@@ -438,13 +438,13 @@ current_connection_of(uint32_t stream_id, uint32_t *connection)
 }
 
 /* A new connection for the stream, beginning at this frame. */
-static struct teardown_stream *
+static struct teardown_connection *
 begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
 {
-    struct teardown_stream stream;
+    struct teardown_connection stream;
     uint32_t none = 0, index_plus_one;
 
-    teardown_stream_init(&stream);
+    teardown_connection_init(&stream);
     *connection = teardown_connections.count;
     list_append(&teardown_connections, &stream, sizeof stream);
     while (wmem_array_get_count(current_connection) <= stream_id)
@@ -494,7 +494,7 @@ earlier_connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint32_t *
 {
     conversation_t *conversation;
     struct tcp_analysis *tcpd;
-    const struct teardown_stream *connection;
+    const struct teardown_connection *connection;
     uint8_t sender;
 
     if (pinfo->num < 2 || !address_pair_seen(pinfo))
@@ -650,7 +650,7 @@ read_segment(proto_tree *tree, packet_info *pinfo, const field_info *flags_item,
  * are shown only beside the peer's FIN (steps 2 and 4, the ACK checks); before
  * it there is none, and nothing to show. */
 static uint32_t
-peer_seq_base(const struct teardown_stream *stream, uint8_t endpoint)
+peer_seq_base(const struct teardown_connection *stream, uint8_t endpoint)
 {
     uint32_t peer_fin_frame = stream->endpoint[endpoint ^ 1].fin_frame;
     const struct teardown_record *peer_fin = peer_fin_frame == 0 ? NULL :
@@ -809,7 +809,7 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     struct teardown_segment segment;
     struct teardown_verdict verdict;
     struct teardown_rst_verdict rst;
-    struct teardown_stream *stream;
+    struct teardown_connection *stream;
     struct teardown_record record;
     bool encapsulated;
     uint32_t stream_id, connection = 0;
@@ -824,7 +824,7 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!read_tcp_field(tree, TCP_STREAM, layer, &stream_id))
         return NULL;
     stream = current_connection_of(stream_id, &connection);
-    if (stream != NULL && teardown_stream_ignores(stream, flags))
+    if (stream != NULL && teardown_connection_ignores(stream, flags))
         return NULL;
     switch (segment_kind(pinfo, layer, &encapsulated)) {
     case SEGMENT_QUOTED:
@@ -850,7 +850,7 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     last_change.stream_touched = true;
     last_change.stream_id = stream_id;
     last_change.current = stream == NULL ? 0 : connection + 1;
-    if (stream == NULL || teardown_stream_starts_over(stream, flags)) {
+    if (stream == NULL || teardown_connection_starts_over(stream, flags)) {
         struct reuse_record reuse = { .frame = segment.frame, .earlier_stream = stream_id,
                                       .earlier = connection };
         /* A SYN starting over reuses the ports of its stream's earlier
@@ -870,7 +870,7 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         last_change.before = *stream;
     }
     read_hops(pinfo, tvb, flags_item, &segment);
-    if (!teardown_stream_update(stream, &segment, &verdict, &rst))
+    if (!teardown_connection_update(stream, &segment, &verdict, &rst))
         return NULL;
 
     record = (struct teardown_record) {
@@ -1380,7 +1380,7 @@ add_verdict_items(const struct teardown_view *view, tvbuff_t *tvb, packet_info *
 
     /* After the whole capture was read, every frame shows how it ended. */
     if (pattern == TEARDOWN_PATTERN_NONE && PINFO_FD_VISITED(pinfo) && in_teardown)
-        pattern = teardown_stream_final_pattern(view->stream);
+        pattern = teardown_connection_final_pattern(view->stream);
 
     /* Sentences cost more than the analysis: write them only for a reader. */
     if (wordy || (pref_info_column && pinfo->cinfo != NULL))
@@ -1557,7 +1557,7 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 static void
 init_teardown(void)
 {
-    list_init(&teardown_connections, sizeof(struct teardown_stream));
+    list_init(&teardown_connections, sizeof(struct teardown_connection));
     current_connection = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
     list_init(&teardown_records, sizeof(struct teardown_record));
     list_init(&connection_first_frames, sizeof(uint32_t));

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * One struct teardown_stream follows one TCP connection.  The caller feeds
+ * One struct teardown_connection follows one TCP connection.  The caller feeds
  * it the connection's segments one at a time, in capture order, and gets
  * back what to say about each one: a narrow verdict to keep per frame
  * (struct teardown_verdict), which expands into the whole annotation
@@ -146,7 +146,7 @@ struct teardown_segment {
 /* What the state machine decides about one segment, in 24 bytes: what a
  * caller keeps per annotated frame.  Everything else said about the frame
  * (links to other frames, FIN sequence numbers, the initiator, times) is
- * fixed in its stream once the segment has been fed, and
+ * fixed in its connection once the segment has been fed, and
  * teardown_verdict_expand() reads it back from there. */
 struct teardown_verdict {
     uint32_t seq, ack, len;  /* the segment's own values, raw */
@@ -169,7 +169,7 @@ _Static_assert(TEARDOWN_CHECK_INDEX_IDLE_TIMER_CLOSE <= 16,
                "teardown_verdict.checks holds every check decided when a segment is fed");
 _Static_assert(TEARDOWN_CHECK_COUNT <= 32, "teardown_annotation.checks holds every check");
 
-/* What judging times depends on besides the stream: the user's settings,
+/* What judging times depends on besides the connection: the user's settings,
  * which may change at any time, and the end of the capture, known once it
  * was read whole.  What depends on them is decided when a verdict is
  * expanded. */
@@ -182,6 +182,14 @@ struct teardown_config {
     bool capture_end_known;         /* ... once the whole capture was read */
 };
 
+/* Why an RST's origin is unknown. */
+enum teardown_rst_unknown {
+    TEARDOWN_RST_KNOWN,             /* it is not */
+    TEARDOWN_RST_UNKNOWN_HOPS,      /* the RST's own hop signature is unreadable */
+    TEARDOWN_RST_UNKNOWN_FEW,       /* its sender sent fewer than two segments */
+    TEARDOWN_RST_UNKNOWN_UNSTABLE   /* its sender's segments differed */
+};
+
 /* What is decided about an RST besides its verdict, in 6 bytes, kept for
  * RST frames. */
 struct teardown_rst_verdict {
@@ -189,56 +197,97 @@ struct teardown_rst_verdict {
                                   that its baseline comes from (saturated) */
     uint8_t  hops;             /* the RST's own hop signature ... */
     uint8_t  baseline_hops;    /* ... and its sender's usual one */
-    uint8_t  origin : 2;       /* enum teardown_rst_origin, as known at the RST */
-    uint8_t  cause : 3;        /* enum teardown_rst_cause */
-    uint8_t  hops_known : 1;
-    uint8_t  baseline_known : 1;
+    uint16_t origin : 2;       /* enum teardown_rst_origin, as known at the RST */
+    uint16_t cause : 3;        /* enum teardown_rst_cause */
+    uint16_t unknown : 2;      /* enum teardown_rst_unknown */
+    uint16_t hops_known : 1;
+    uint16_t baseline_known : 1;
 };
 
 _Static_assert(TEARDOWN_RST_CAUSE_COUNT <= 1 << 3, "teardown_rst_verdict.cause holds every cause");
+_Static_assert(sizeof(struct teardown_rst_verdict) == 6, "an RST verdict is 6 bytes");
 
-/* Everything said about one segment.  Frame numbers are 0 where not set;
- * times are set where their *_known flag (or the step) says so. */
+/* Everything said about one segment, ready to draw: every number is the
+ * one to show (raw sequence numbers: the caller subtracts its own base),
+ * every time comes with whether it is there.  Frame numbers are 0 where not
+ * set. */
 struct teardown_annotation {
     struct teardown_verdict verdict;
     uint32_t checks;         /* the verdict's, and those decided from the
-                                settings: enum teardown_check bits */
+                                settings or the capture's end: enum
+                                teardown_check bits */
+    uint8_t  pattern;        /* enum teardown_pattern to show: the verdict's,
+                                and once the whole capture was read, the
+                                connection's final one on every frame that
+                                took part in its teardown */
     uint8_t  initiator;      /* enum teardown_side of the step-1 sender, or
                                 of the RST's sender where one aborts */
     bool     initiator_by_port;
+    bool     in_teardown;    /* the segment has a part in a teardown (not an
+                                RST after the end, nor a sign of life) */
     uint8_t  closer;         /* the step-1 sender, else this segment's */
+    uint8_t  passive;        /* the other endpoint */
     uint16_t port[2];        /* each endpoint's port */
+    uint32_t end_seq;        /* seq + len: after the payload, where the FIN
+                                sits on a FIN */
     uint32_t fin_frame;      /* steps 2 and 4: the FIN acknowledged */
     uint32_t ack_frame;      /* steps 1 and 3: the segment acknowledging
-                                this FIN, once the stream has seen it */
+                                this FIN, once the connection has seen it */
     uint32_t original_frame; /* retransmissions: the FIN's first frame */
     uint32_t own_fin_seq;    /* the sender's first FIN, if it sent one */
     uint32_t own_fin_frame;
     uint32_t peer_fin_seq;   /* the other endpoint's first FIN, if any */
     uint32_t peer_fin_frame;
-    uint32_t step1_frame;    /* the stream's step-1 FIN, if any */
+    uint32_t expected_ack;   /* the other endpoint's FIN + 1, with it */
+    uint32_t expected_seq;   /* the sender's own FIN + 1, with it */
+    uint32_t step1_frame;    /* the connection's step-1 FIN, if any */
     uint32_t rst_frame;      /* the sender's first RST, when this segment shows
                                 it alive after it */
     uint32_t alive_frame;    /* an RST: the first segment showing its sender
-                                alive after it, once the stream has seen it */
+                                alive after it, once the connection has seen it */
     uint8_t  rst_origin;     /* an RST: enum teardown_rst_origin, with what
-                                the stream has seen since */
+                                the connection has seen since */
     uint8_t  rst_cause;      /* an RST: enum teardown_rst_cause */
+    uint8_t  rst_unknown;    /* an RST of unknown origin: enum teardown_rst_unknown */
     int64_t  duration_ns;    /* step 4, or with a pattern: time since step 1 */
-    int64_t  idle_ns;        /* step 1 and a stream-ending RST: time since
-                                the stream's previous segment */
+    bool     duration_known;
+    bool     clock_backwards;/* the duration is negative: the capture's
+                                clock went backwards */
+    int64_t  idle_ns;        /* step 1 and a connection-ending RST: time since
+                                the connection's previous segment */
     bool     idle_known;     /* ... unless the frame was its first */
     uint32_t idle_timer_s;   /* the idle timer idle_ns matches, if any */
     int64_t  ack_delay_ns;   /* step 2: time since step 1 */
+    bool     ack_delay_known;
     int64_t  close_delay_ns; /* step 3 but in a simultaneous close: time
                                 since step 1 (the passive closer's CLOSE-WAIT) */
     bool     close_delay_known;
     int64_t  last_ack_delay_ns; /* step 4: time since step 3 */
+    bool     last_ack_delay_known;
     uint32_t half_close_segments; /* step 3: data segments of the passive
                                      closer before it (half-close) */
     int64_t  unfinished_ns;  /* the last step frame of a teardown that never
                                 completed: time until the capture's end, */
     bool     unfinished_known; /* once that is known */
+};
+
+/* What is known of a connection as a whole at one of its frames: how it
+ * ended, who ended it.  Once the whole capture was read, the same at every
+ * frame. */
+struct teardown_summary {
+    uint8_t pattern;         /* enum teardown_pattern: NONE while no teardown
+                                began, INCOMPLETE while one has not ended */
+    uint8_t closer_side;     /* enum teardown_side of who began the close:
+                                the step-1 sender, or the RST's sender where
+                                one ended it before any FIN */
+    bool    closed;          /* a close began (a FIN, or an ending RST) */
+    bool    half_closed;     /* a FIN acknowledged, none back: one end in
+                                FIN-WAIT-2, the other in CLOSE-WAIT */
+    bool    rst_ended;       /* an RST ended it, and then: */
+    uint8_t rst_sender_side; /* enum teardown_side of its sender, */
+    uint8_t rst_origin;      /* enum teardown_rst_origin, with what the
+                                connection has shown since, */
+    uint8_t rst_cause;       /* enum teardown_rst_cause */
 };
 
 /* How the receiver of the SYN that opened a connection answered it. */
@@ -289,8 +338,8 @@ struct teardown_endpoint {
 
 /* One connection.  A TCP stream that holds several connections in turn (the
  * same ports used again) has one of these for each: see
- * teardown_stream_starts_over(). */
-struct teardown_stream {
+ * teardown_connection_starts_over(). */
+struct teardown_connection {
     struct teardown_endpoint endpoint[2];
     int64_t  step1_time_ns;
     union {
@@ -300,7 +349,7 @@ struct teardown_stream {
     };
     int64_t  last_time_ns;      /* the latest segment's, either direction */
     int64_t  step1_idle_ns;     /* step 1's idle time, with step1_idle_known */
-    int64_t  end_idle_ns;       /* that of an RST ending the stream, with
+    int64_t  end_idle_ns;       /* that of an RST ending the connection, with
                                    end_idle_known */
     uint32_t half_close_segments;
     uint32_t teardown_segments; /* segments since step 1, step 1 included */
@@ -311,10 +360,13 @@ struct teardown_stream {
     uint8_t  syn_sender : 2; /* sender of a SYN without ACK, or none */
     uint8_t  active : 2;     /* step-1 sender, or TEARDOWN_NO_ENDPOINT */
     uint8_t  initiator : 2;  /* enum teardown_side, fixed at step 1 or by
-                                an RST that ends the stream before it */
+                                an RST that ends the connection before it */
     uint8_t  pattern : 4;    /* enum teardown_pattern, once known */
     uint8_t  syn_answer : 2; /* enum teardown_syn_answer */
-    bool     seen_any : 1;   /* a segment of this stream was seen */
+    uint8_t  end_rst_origin : 2; /* enum teardown_rst_origin of the RST that
+                                    ended it, as its own frame judged it, */
+    uint8_t  end_rst_cause : 3;  /* and its enum teardown_rst_cause */
+    bool     seen_any : 1;   /* a segment of this connection was seen */
     bool     synack_seen : 1;
     bool     established : 1;/* past the handshake, or begun before the
                                 capture: no handshake seen */
@@ -326,19 +378,34 @@ struct teardown_stream {
                                 until a new connection starts over */
 };
 
-void teardown_stream_init(struct teardown_stream *stream);
+void teardown_connection_init(struct teardown_connection *connection);
 
 /* True when a segment with these TEARDOWN_TH_* flags starts a new connection
  * in place of this one: a SYN without ACK once this one has ended (its
  * teardown completed, or an RST ended it).  The caller then feeds it, and the
- * rest of the connection, to a freshly initialised stream, and keeps this one
+ * rest of the connection, to a freshly initialised one, and keeps this one
  * for what was said about its own segments. */
-bool teardown_stream_starts_over(const struct teardown_stream *stream, uint16_t flags);
+bool teardown_connection_starts_over(const struct teardown_connection *connection, uint16_t flags);
 
 /* True for TEARDOWN_TH_* flags of a segment that opens a connection: a SYN
- * without ACK or RST.  One that opens a connection on an earlier one's
- * addresses and ports reuses them (teardown_reuse_judge()). */
+ * without ACK or RST. */
 bool teardown_segment_opens(uint16_t flags);
+
+/* Whose addresses and ports a connection reuses. */
+enum teardown_reuse_source {
+    TEARDOWN_REUSES_NOTHING,
+    TEARDOWN_REUSES_PREVIOUS,   /* its stream's connection before it */
+    TEARDOWN_REUSES_ELSEWHERE   /* an earlier one of another stream, if any */
+};
+
+/* For a segment with these TEARDOWN_TH_* flags that begins a connection in
+ * a stream whose latest connection was `previous` (NULL: none): a segment
+ * that starts over reuses the previous connection's addresses and ports; one
+ * that opens a connection in a new stream reuses those of an earlier
+ * connection on the same addresses and ports, which the caller looks for
+ * only then (a lookup costs). */
+enum teardown_reuse_source teardown_reuse_source(const struct teardown_connection *previous,
+                                                 uint16_t flags);
 
 /* Feed one segment.  Fills *out and returns true when the segment is
  * annotated (a step, a retransmitted FIN, half-close data, a failed check,
@@ -346,43 +413,56 @@ bool teardown_segment_opens(uint16_t flags);
  * false, leaving *out unspecified, otherwise.  For an RST (out->rst) it also
  * fills *rst_out.  Segments quoted inside ICMP errors, or whose TCP header
  * was not fully captured, must not be fed: they would change the state. */
-bool teardown_stream_update(struct teardown_stream *stream,
-                            const struct teardown_segment *segment,
-                            struct teardown_verdict *out,
-                            struct teardown_rst_verdict *rst_out);
+bool teardown_connection_update(struct teardown_connection *connection,
+                                const struct teardown_segment *segment,
+                                struct teardown_verdict *out,
+                                struct teardown_rst_verdict *rst_out);
 
-/* The whole annotation of a segment that teardown_stream_update() gave this
- * verdict (and for an RST, this RST verdict; else NULL) for, the segment's
- * frame number and time given again.  The same however many segments were
- * fed since, but for the links to later frames, which appear once the stream
- * has seen them: ack_frame, alive_frame and with it rst_origin. */
-void teardown_verdict_expand(const struct teardown_stream *stream,
+/* The whole annotation of a segment that teardown_connection_update() gave
+ * this verdict (and for an RST, this RST verdict; else NULL) for, the
+ * segment's frame number and time given again.  The same however many
+ * segments were fed since, but for the links to later frames, which appear
+ * once the connection has seen them (ack_frame, alive_frame and with it
+ * rst_origin), and what only the capture's end tells (config). */
+void teardown_verdict_expand(const struct teardown_connection *connection,
                              const struct teardown_verdict *verdict,
                              const struct teardown_rst_verdict *rst,
                              uint32_t frame, int64_t time_ns,
                              const struct teardown_config *config,
                              struct teardown_annotation *out);
 
+/* What is known of the connection at its frame `frame` (any frame from its
+ * first on, annotated or not): as the frames up to it told, or, once the
+ * whole capture was read (config), as every frame did. */
+void teardown_connection_summarize(const struct teardown_connection *connection, uint32_t frame,
+                                   const struct teardown_config *config, struct teardown_summary *out);
+
 /* What a SYN at syn_time_ns that opened the connection `later` on the
  * addresses and ports of the connection `earlier` reuses them after: the
  * gap, who should still hold TIME-WAIT, and, once the whole capture was
  * read, how the SYN was answered. */
-void teardown_reuse_judge(const struct teardown_stream *earlier,
-                          const struct teardown_stream *later, int64_t syn_time_ns,
+void teardown_reuse_judge(const struct teardown_connection *earlier,
+                          const struct teardown_connection *later, int64_t syn_time_ns,
                           const struct teardown_config *config, struct teardown_reuse *out);
 
 /* The idle timer, in seconds, that an idle time matches: at least 1 s, and
- * within 1 % of the timer or 0.25 s, whichever is more; 0 for none. */
+ * within TEARDOWN_IDLE_TOLERANCE_PERCENT of the timer or
+ * TEARDOWN_IDLE_TOLERANCE_MIN_MS, whichever is more; 0 for none. */
 uint32_t teardown_idle_timer(int64_t idle_ns, const struct teardown_config *config);
 
 /* True when a segment with these TEARDOWN_TH_* flags would change nothing in
- * the stream and be said nothing about: the caller may skip reading the rest
- * of it.  Most segments of a capture are such. */
-bool teardown_stream_ignores(const struct teardown_stream *stream, uint16_t flags);
+ * the connection and be said nothing about: the caller may skip reading the
+ * rest of it.  Most segments of a capture are such. */
+bool teardown_connection_ignores(const struct teardown_connection *connection, uint16_t flags);
 
-/* The pattern the stream has ended with, once everything it will ever see has
- * been fed: "incomplete" for a teardown that started and never completed. */
-enum teardown_pattern teardown_stream_final_pattern(const struct teardown_stream *stream);
+/* The pattern the connection has ended with, once everything it will ever
+ * see has been fed: "incomplete" for a teardown that began and never
+ * completed. */
+enum teardown_pattern teardown_connection_final_pattern(const struct teardown_connection *connection);
+
+/* An endpoint's port, and the frame of its first FIN (0: none yet). */
+uint16_t teardown_connection_port(const struct teardown_connection *connection, uint8_t endpoint);
+uint32_t teardown_connection_fin_frame(const struct teardown_connection *connection, uint8_t endpoint);
 
 /* True for the patterns of a close both ends took part in (four-way,
  * three-way, simultaneous), after which the endpoint that closed first
@@ -399,8 +479,23 @@ enum teardown_side teardown_annotation_side(const struct teardown_annotation *an
 #define TEARDOWN_SUMMARY_SIZE 64
 void teardown_summary(const struct teardown_verdict *verdict, char *text, size_t size);
 
-/* A capture time, seconds and nanoseconds since the epoch, as nanoseconds,
- * saturated at INT64_MIN and INT64_MAX (about the years 1678 and 2262). */
+/* Capture times as nanoseconds since the first time a clock was asked
+ * about: only differences are shown, and a pcapng clock reaches far beyond
+ * what 64-bit nanoseconds since 1970 hold (the year 2262). */
+struct teardown_clock {
+    int64_t base_secs;
+    int32_t base_nsecs;
+    bool    started;
+};
+
+void teardown_clock_init(struct teardown_clock *clock);
+
+/* A capture time, seconds and nanoseconds since the epoch, in nanoseconds
+ * since the clock's first, saturated like teardown_time_ns(). */
+int64_t teardown_clock_ns(struct teardown_clock *clock, int64_t secs, int32_t nsecs);
+
+/* Seconds and nanoseconds as nanoseconds, saturated at INT64_MIN and
+ * INT64_MAX (about 292 years either way). */
 int64_t teardown_time_ns(int64_t secs, int32_t nsecs);
 
 /* later - earlier, saturated like teardown_time_ns(). */

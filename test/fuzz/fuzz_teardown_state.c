@@ -62,14 +62,14 @@ struct model {
 };
 
 struct stream_pair {
-    struct teardown_stream stream;
+    struct teardown_connection stream;
     struct model model;
 };
 
 /* What was said about an annotated segment when it was fed, to be said
  * again from its verdict once the whole input has been fed. */
 struct said {
-    const struct teardown_stream *stream;
+    const struct teardown_connection *stream;
     struct teardown_verdict verdict;
     struct teardown_rst_verdict rst;
     uint32_t frame;
@@ -89,12 +89,12 @@ static struct said said[MAX_RECORDS];
 static size_t said_count;
 
 /* Connections that a new one started over from, kept for their verdicts. */
-static struct teardown_stream ended_streams[MAX_RECORDS];
+static struct teardown_connection ended_streams[MAX_RECORDS];
 static size_t ended_count;
 
 /* The malloc hook runs in whichever thread allocates, and libFuzzer's own
  * threads (the RSS monitor, for one) allocate at any time: only this
- * thread's allocations inside teardown_stream_update() count. */
+ * thread's allocations inside teardown_connection_update() count. */
 static _Thread_local bool in_state_machine;
 static size_t allocations;
 
@@ -481,25 +481,25 @@ static void
 start_over(struct stream_pair *pair)
 {
     struct model *m = &pair->model;
-    struct teardown_stream *kept = &ended_streams[ended_count++];
+    struct teardown_connection *kept = &ended_streams[ended_count++];
 
     *kept = pair->stream;
     for (size_t i = 0; i < said_count; i++) {
         if (said[i].stream == &pair->stream)
             said[i].stream = kept;
     }
-    teardown_stream_init(&pair->stream);
+    teardown_connection_init(&pair->stream);
     model_init(m, m->next_seq[0], m->next_seq[1], m->port[0], m->port[1]);
 }
 
 /* A SYN starting over reuses the ports of the connection before: a note only
  * within TIME-WAIT of a graceful close, whose step-1 sender holds it. */
 static void
-check_reuse(const struct teardown_stream *earlier, const struct teardown_stream *later, uint32_t frame,
+check_reuse(const struct teardown_connection *earlier, const struct teardown_connection *later, uint32_t frame,
             int64_t syn_time_ns)
 {
     struct teardown_reuse reuse;
-    enum teardown_pattern pattern = teardown_stream_final_pattern(earlier);
+    enum teardown_pattern pattern = teardown_connection_final_pattern(earlier);
     bool graceful = pattern == TEARDOWN_PATTERN_FOUR_WAY || pattern == TEARDOWN_PATTERN_THREE_WAY ||
                     pattern == TEARDOWN_PATTERN_SIMULTANEOUS;
 
@@ -535,13 +535,13 @@ feed(struct stream_pair *pair, const struct teardown_segment *s)
     bool starts_over = (s->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
                        m->pattern != TEARDOWN_PATTERN_NONE;
 
-    require(teardown_stream_starts_over(&pair->stream, s->flags) == starts_over);
+    require(teardown_connection_starts_over(&pair->stream, s->flags) == starts_over);
     if (starts_over && ended_count < MAX_RECORDS)
         start_over(pair);
     else if (starts_over)
         return;
     in_state_machine = true;
-    annotated = teardown_stream_update(&pair->stream, s, &verdict, &rst);
+    annotated = teardown_connection_update(&pair->stream, s, &verdict, &rst);
     if (starts_over)
         check_reuse(&ended_streams[ended_count - 1], &pair->stream, frame, s->time_ns);
     if (annotated)
@@ -600,7 +600,7 @@ check_capture_end(const struct said *r, const struct teardown_annotation *before
     end_checks = a.checks & TEARDOWN_CAPTURE_END_CHECKS;
     require((a.checks & ~(uint32_t)TEARDOWN_CAPTURE_END_CHECKS) == before_end->checks);
     require(!a.unfinished_known ||
-            (teardown_stream_final_pattern(r->stream) == TEARDOWN_PATTERN_INCOMPLETE &&
+            (teardown_connection_final_pattern(r->stream) == TEARDOWN_PATTERN_INCOMPLETE &&
              r->frame == r->stream->last_step_frame && r->verdict.steps != 0));
     require(end_checks == 0 || (a.unfinished_known && a.unfinished_ns >= config.slow_close_ns));
     require((end_checks & (end_checks - 1)) == 0);
@@ -652,7 +652,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     seed = read32(data);
     for (unsigned i = 0; i < STREAMS; i++) {
-        teardown_stream_init(&pairs[i].stream);
+        teardown_connection_init(&pairs[i].stream);
         model_init(&pairs[i].model, seed * (2 * i + 1) * 2654435761u, seed * (2 * i + 2) * 2654435761u,
                    (seed >> i) & 1 ? 22 : (uint16_t)(40000 + i),
                    (seed >> (i + 8)) & 1 ? 443 : (uint16_t)(50000 + i));
@@ -671,7 +671,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t expected = m->pattern != TEARDOWN_PATTERN_NONE ? m->pattern :
                            m->active != NONE ? TEARDOWN_PATTERN_INCOMPLETE : TEARDOWN_PATTERN_NONE;
 
-        require(teardown_stream_final_pattern(&pairs[i].stream) == expected);
+        require(teardown_connection_final_pattern(&pairs[i].stream) == expected);
     }
     check_said_again(clock_ns);
     require(allocations == 0);

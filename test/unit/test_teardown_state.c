@@ -27,7 +27,7 @@ static const struct teardown_config test_config = {
 };
 
 struct trace {
-    struct teardown_stream stream;
+    struct teardown_connection stream;
     struct teardown_annotation said;  /* about the last segment */
     struct teardown_rst_verdict rst;  /* ... when it was an RST */
     struct kept {                     /* each frame's verdict, to expand again */
@@ -45,7 +45,7 @@ struct trace {
 static void
 trace_init(struct trace *t, uint16_t port0, uint16_t port1)
 {
-    teardown_stream_init(&t->stream);
+    teardown_connection_init(&t->stream);
     memset(t->kept, 0, sizeof t->kept);
     t->port[0] = port0;
     t->port[1] = port1;
@@ -91,7 +91,7 @@ seg(struct trace *t, int from, const char *flags, uint32_t seq, uint32_t ack, ui
     struct kept *kept = &t->kept[segment.frame];
 
     g_assert_cmpuint(segment.frame, <=, MAX_FRAMES);
-    kept->annotated = teardown_stream_update(&t->stream, &segment, &kept->verdict, &kept->rst);
+    kept->annotated = teardown_connection_update(&t->stream, &segment, &kept->verdict, &kept->rst);
     kept->time_ns = segment.time_ns;
     t->rst = kept->rst;
     if (kept->annotated)
@@ -197,7 +197,7 @@ test_four_way_server_closes(void)
     g_assert_cmpint(t.said.duration_ns, ==, 30 * NANOS_PER_MS);
     g_assert_cmpuint(t.said.verdict.segments, ==, 4);
     g_assert_cmpuint(t.stream.endpoint[CLIENT].ack_frame, ==, 9);
-    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_FOUR_WAY);
+    g_assert_cmpuint(teardown_connection_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_FOUR_WAY);
 }
 
 /* The client closes and the server closes at once: its FIN+ACK is steps 2
@@ -527,7 +527,7 @@ test_reset_during_teardown(void)
     g_assert_true(seg(&t, SERVER, "R", 5201, 0, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_NONE, TEARDOWN_PATTERN_NONE, 0);
     g_assert_true(t.said.verdict.rst);
-    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_RESET);
+    g_assert_cmpuint(teardown_connection_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_RESET);
 }
 
 /* An RST whose ACK covers the FIN is still no step 2. */
@@ -558,7 +558,7 @@ test_rst_after_completion(void)
     g_assert_true(seg(&t, SERVER, "R", 5202, 0, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_NONE, TEARDOWN_PATTERN_NONE, 0);
     g_assert_cmpuint(t.said.rst_cause, ==, TEARDOWN_RST_CAUSE_AFTER_CLOSE);
-    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_THREE_WAY);
+    g_assert_cmpuint(teardown_connection_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_THREE_WAY);
 }
 
 /* An RST with no FIN before it in an established connection. */
@@ -647,7 +647,7 @@ assert_reset_from(const struct trace *t, enum teardown_tcp_state client,
     g_assert_cmpuint(t->said.verdict.state_before[CLIENT], ==, client);
     g_assert_cmpuint(t->said.verdict.state_before[SERVER], ==, server);
     assert_states(t, CLOSED, CLOSED);
-    g_assert_cmpuint(teardown_stream_final_pattern(&t->stream), ==, TEARDOWN_PATTERN_RESET);
+    g_assert_cmpuint(teardown_connection_final_pattern(&t->stream), ==, TEARDOWN_PATTERN_RESET);
 }
 
 static void
@@ -721,11 +721,11 @@ test_stale_ack_then_retry(void)
     g_assert_true(seg(&t, CLIENT, "R", 777, 0, 0));
     assert_said(&t, 0, TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_ABANDONED, 0);
     /* Ended: only what could show the RST's sender alive still counts. */
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));
-    g_assert_true(teardown_stream_ignores(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
-    g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
-    g_assert_true(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_ACK));
+    g_assert_true(teardown_connection_ignores(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
+    g_assert_false(teardown_connection_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
+    g_assert_true(teardown_connection_starts_over(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_SYN));
 }
 
 /* Once the SYN's sender sent anything but SYNs, the handshake happened (its
@@ -789,7 +789,7 @@ test_syn_is_never_a_step(void)
     g_assert_false(seg(&t, SERVER, "SR", 5000, 1001, 0));
     g_assert_false(seg(&t, SERVER, "SA", 5000, 1002, 0));
     g_assert_false(t.stream.ended);
-    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_NONE);
+    g_assert_cmpuint(teardown_connection_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_NONE);
 
     trace_init(&t, 40000, 22);
     g_assert_true(seg(&t, CLIENT, "FA", 1000, 5000, 0));
@@ -807,7 +807,7 @@ test_starts_over_only_after_the_end(void)
 
     open_connection(&t, 1000, 5000);
     g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
-    g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_false(teardown_connection_starts_over(&t.stream, TEARDOWN_TH_SYN));
     g_assert_false(seg(&t, SERVER, "S", 9000, 0, 0));
     g_assert_cmpuint(t.stream.client, ==, CLIENT);
     g_assert_cmpuint(t.stream.syn_sender, ==, CLIENT);
@@ -815,8 +815,8 @@ test_starts_over_only_after_the_end(void)
     g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));
     g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_THREE_WAY);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_SERVER);
-    g_assert_true(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN));
-    g_assert_false(teardown_stream_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
+    g_assert_true(teardown_connection_starts_over(&t.stream, TEARDOWN_TH_SYN));
+    g_assert_false(teardown_connection_starts_over(&t.stream, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK));
 }
 
 /* The RST's hop signature against its sender's earlier segments. */
@@ -1216,11 +1216,11 @@ test_incomplete(void)
     struct trace t;
 
     open_connection(&t, 1000, 5000);
-    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_NONE);
+    g_assert_cmpuint(teardown_connection_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_NONE);
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
     g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_NONE);
-    g_assert_cmpuint(teardown_stream_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_INCOMPLETE);
+    g_assert_cmpuint(teardown_connection_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_INCOMPLETE);
 }
 
 static void
@@ -1230,7 +1230,7 @@ test_bad_endpoint_is_ignored(void)
     struct teardown_segment segment = { .frame = 1, .endpoint = 2, .flags = TEARDOWN_TH_FIN };
 
     trace_init(&t, 40000, 22);
-    g_assert_false(teardown_stream_update(&t.stream, &segment, &t.said.verdict, &t.rst));
+    g_assert_false(teardown_connection_update(&t.stream, &segment, &t.said.verdict, &t.rst));
     g_assert_false(t.stream.seen_any);
 }
 
@@ -1238,9 +1238,9 @@ test_bad_endpoint_is_ignored(void)
 static void
 assert_ignored_changes_nothing(struct trace *t, int from, const char *flags)
 {
-    struct teardown_stream before = t->stream;
+    struct teardown_connection before = t->stream;
 
-    g_assert_true(teardown_stream_ignores(&t->stream, parse_flags(flags)));
+    g_assert_true(teardown_connection_ignores(&t->stream, parse_flags(flags)));
     g_assert_false(seg(t, from, flags, 1101, 5201, 10));
     g_assert_cmpmem(&before, sizeof before, &t->stream, sizeof t->stream);
 }
@@ -1254,18 +1254,18 @@ test_ignores(void)
     struct trace t;
 
     trace_init(&t, 40000, 22);
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));   /* unseen */
+    g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_ACK));   /* unseen */
     open_connection(&t, 1000, 5000);
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));
+    g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_ACK));
     g_assert_true(seg(&t, CLIENT, "FA", 1101, 5201, 0));
     g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));                  /* ended */
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_ACK));   /* alive? */
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_RST));
+    g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_ACK));   /* alive? */
+    g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_RST));
     assert_ignored_changes_nothing(&t, SERVER, "SA");
     g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 10));                  /* alive */
     assert_ignored_changes_nothing(&t, CLIENT, "FA");
     assert_ignored_changes_nothing(&t, SERVER, "A");
-    g_assert_false(teardown_stream_ignores(&t.stream, TEARDOWN_TH_RST));
+    g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_RST));
 }
 
 static void
