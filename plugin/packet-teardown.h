@@ -10,17 +10,21 @@
 
 #include "teardown_state.h"
 
-/* Queued on the tap for every frame that opens a stream or is annotated,
- * on whichever pass taps run, identically on every pass. */
+/* Queued on the tap for every frame that opens a connection or is said
+ * something about, on whichever pass taps run: what the tree shows of the
+ * frame, and what the core says of its connection as a whole at it. */
 struct teardown_tap_info {
-    const struct teardown_annotation *annotation;  /* NULL: not annotated */
-    const struct teardown_reuse *reuse;  /* a SYN reusing an earlier
-                                            connection's addresses and ports */
-    bool stream_opened;                            /* first frame of a connection */
+    uint32_t connection;                          /* the connection's index:
+                                                     one per connection, the
+                                                     same on every pass */
+    bool opens_connection;                        /* its first frame */
+    const struct teardown_summary *summary;       /* the connection, as known
+                                                     at this frame */
+    const struct teardown_annotation *annotation; /* NULL: no verdict */
+    const struct teardown_reuse *reuse;           /* a SYN reusing an earlier
+                                                     connection's addresses
+                                                     and ports, else NULL */
 };
-
-/* The settings the analysis judges times by now (idle timers...). */
-const struct teardown_config *teardown_current_config(void);
 
 void proto_register_teardown(void);
 void proto_reg_handoff_teardown(void);

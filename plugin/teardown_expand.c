@@ -147,6 +147,7 @@ teardown_verdict_expand(const struct teardown_connection *connection,
         out->pattern = teardown_connection_final_pattern(connection);
     out->initiator = connection->initiator;
     out->initiator_by_port = connection->initiator_by_port;
+    out->receiver = verdict->endpoint ^ 1;
     out->closer = has_step1 ? connection->active : verdict->endpoint;
     out->passive = out->closer ^ 1;
     out->port[0] = connection->endpoint[0].port;

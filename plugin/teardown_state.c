@@ -599,14 +599,15 @@ teardown_reuse_source(const struct teardown_connection *previous, uint16_t flags
     return teardown_segment_opens(flags) ? TEARDOWN_REUSES_ELSEWHERE : TEARDOWN_REUSES_NOTHING;
 }
 
-uint16_t
-teardown_connection_port(const struct teardown_connection *connection, uint8_t endpoint)
+bool
+teardown_connection_has_ports(const struct teardown_connection *connection, uint8_t sender,
+                              uint16_t src_port, uint16_t dst_port)
 {
-    return connection->endpoint[endpoint & 1].port;
+    return connection->endpoint[sender & 1].port == src_port && connection->endpoint[(sender & 1) ^ 1].port == dst_port;
 }
 
 uint32_t
-teardown_connection_fin_frame(const struct teardown_connection *connection, uint8_t endpoint)
+teardown_connection_peer_fin_frame(const struct teardown_connection *connection, uint8_t endpoint)
 {
-    return connection->endpoint[endpoint & 1].fin_frame;
+    return connection->endpoint[(endpoint & 1) ^ 1].fin_frame;
 }

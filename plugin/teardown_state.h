@@ -225,6 +225,7 @@ struct teardown_annotation {
     bool     initiator_by_port;
     bool     in_teardown;    /* the segment has a part in a teardown (not an
                                 RST after the end, nor a sign of life) */
+    uint8_t  receiver;       /* the endpoint the segment was sent to */
     uint8_t  closer;         /* the step-1 sender, else this segment's */
     uint8_t  passive;        /* the other endpoint */
     uint16_t port[2];        /* each endpoint's port */
@@ -460,9 +461,14 @@ bool teardown_connection_ignores(const struct teardown_connection *connection, u
  * completed. */
 enum teardown_pattern teardown_connection_final_pattern(const struct teardown_connection *connection);
 
-/* An endpoint's port, and the frame of its first FIN (0: none yet). */
-uint16_t teardown_connection_port(const struct teardown_connection *connection, uint8_t endpoint);
-uint32_t teardown_connection_fin_frame(const struct teardown_connection *connection, uint8_t endpoint);
+/* Whether a segment sent by endpoint `sender` from src_port to dst_port
+ * has the connection's ports. */
+bool teardown_connection_has_ports(const struct teardown_connection *connection, uint8_t sender,
+                                   uint16_t src_port, uint16_t dst_port);
+
+/* The frame of the first FIN the other endpoint than `endpoint` sent (0:
+ * none yet): the FIN a segment of `endpoint` may acknowledge. */
+uint32_t teardown_connection_peer_fin_frame(const struct teardown_connection *connection, uint8_t endpoint);
 
 /* True for the patterns of a close both ends took part in (four-way,
  * three-way, simultaneous), after which the endpoint that closed first
@@ -507,6 +513,8 @@ const char *teardown_side_name(enum teardown_side side);
 const char *teardown_pattern_name(enum teardown_pattern pattern);
 const char *teardown_tcp_state_name(enum teardown_tcp_state state);  /* "FIN-WAIT-1" */
 const char *teardown_check_name(enum teardown_check_index check);    /* "ack_beyond_fin" */
+/* A check's one-line summary, as its expert item has it. */
+const char *teardown_check_summary(enum teardown_check_index check);
 const char *teardown_rst_origin_name(enum teardown_rst_origin origin); /* "path" */
 const char *teardown_rst_cause_name(enum teardown_rst_cause cause);    /* "keep-alive" */
 const char *teardown_syn_answer_name(enum teardown_syn_answer answer); /* "challenge-ack" */

@@ -3,90 +3,81 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Every count is what the frames passing the tree's filter carry, and the
- * tap hands over the same frames with the same annotations in one pass and
- * in two, so both count alike, but for what the analysis can say only once
- * the whole capture was read: a passive closer still in CLOSE-WAIT, or a FIN
- * never answered, when the capture ended.  Those counts appear only under
- * "At the end of the capture", and only where taps run after the whole
- * capture was read: tshark -2, and the GUI.  Every other count, "Expert
- * checks" included, is the same in one pass and in two.
- *
- * An outcome is counted on the frame that decides it: the one completing the
- * teardown or the RST ending the connection.  What the frames counted leave
- * undecided (a teardown not finished in them, a connection not closed) is
- * where each connection's latest counted frame left it: the tree remembers,
- * per connection, the node it counts it under and moves it from there, so no
- * count can drop below zero, whichever frames the filter hides.
+ * The tree counts what the core decided, and decides nothing itself.  Two
+ * kinds of rows:
+ *  - connections, counted once each by what the core says of the whole
+ *    connection at the frames the tree is given (struct teardown_summary):
+ *    outcome, who closed, the ending RST.  A connection is known by its
+ *    index, the same on every pass; where a later frame says more (the
+ *    teardown completed, the RST's sender was seen alive), the connection
+ *    moves to its new row, so no count drops below zero whichever frames a
+ *    filter hides.  Once the whole capture was read (tshark -2, the GUI),
+ *    every frame says how its connection ended, as the packet details do.
+ *  - frames, counted where the core put something on them: checks, times,
+ *    idle timers, reuse.
+ * One pass and two count the same, but for what only the whole capture
+ * tells: the final outcome on frames before the one that decided it (seen
+ * only where a filter hides that one), and the checks of "At the end of the
+ * capture", which only a tree counted after a whole pass fills.
  *
  * Children are listed in their natural order in tshark and in the GUI alike:
  * both sort siblings with stats_tree_sort_compare() by name, descending.  The
  * Qt dialog always sorts by its first column, descending (the sort indicator
  * Qt starts with; it ignores the tree's sort flags), so the tree asks tshark
  * for the same, and ordered lists prefix their names with "z. ", "y. "...
- *
- * A stream-ending RST is counted by origin as its frame tells it; a pass
- * that has not yet seen its sender alive counts it where its TTL put it, and
- * moves it to path on the frame that shows the sender alive, so one pass
- * and two end with the same counts.  A filter that hides that frame leaves
- * the RST where its own frame puts it: path after a pass that saw the
- * sender alive, else what its TTL said.
  */
 #include "teardown_compat.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <epan/address.h>
 #include <epan/stats_tree.h>
-#include <epan/to_str.h>
 
 #include "packet-teardown.h"
+#include "teardown_preferences.h"
 
 static const char node_outcome[] = "Streams by outcome";
-static const char node_incomplete[] = "incomplete (not finished in the frames counted)";
-static const char node_open[] = "open (no teardown in the frames counted)";
 static const char node_half_closed[] = "half-closed (FIN acknowledged, no FIN back)";
 static const char node_initiator[] = "Closes by initiator";
 static const char node_rst_sender[] = "Stream-ending RSTs by sender";
 static const char node_rst_origin[] = "Stream-ending RSTs by origin";
 static const char node_rst_cause[] = "Stream-ending RSTs by cause";
+static const char node_checks[] = "Expert checks";
+static const char node_idle_timers[] = "Idle timers matched";
+static const char node_end[] = "At the end of the capture (after a whole pass)";
+
+/* A connection's outcome: its pattern as the summary says it, in the order
+ * of the README; "incomplete" while a teardown has not ended in the frames
+ * counted, "open" while none began. */
+static const struct outcome_row {
+    enum teardown_pattern pattern;
+    const char *name;          /* NULL: the pattern's own name */
+} outcome_rows[] = {
+    { TEARDOWN_PATTERN_FOUR_WAY, NULL },
+    { TEARDOWN_PATTERN_THREE_WAY, NULL },
+    { TEARDOWN_PATTERN_SIMULTANEOUS, NULL },
+    { TEARDOWN_PATTERN_RESET, NULL },
+    { TEARDOWN_PATTERN_ABORT, NULL },
+    { TEARDOWN_PATTERN_REFUSED, NULL },
+    { TEARDOWN_PATTERN_ABANDONED, NULL },
+    { TEARDOWN_PATTERN_INCOMPLETE, "incomplete (not finished in the frames counted)" },
+    { TEARDOWN_PATTERN_NONE, "open (no teardown in the frames counted)" },
+};
 
 /* Origins in the order the README gives them. */
 static const enum teardown_rst_origin rst_origins[] = {
     TEARDOWN_RST_ORIGIN_ENDPOINT, TEARDOWN_RST_ORIGIN_PATH, TEARDOWN_RST_ORIGIN_UNKNOWN,
 };
-static const char node_checks[] = "Expert checks";
-static const char node_idle_timers[] = "Idle timers matched";
-
-/* What the end of the capture tells, in the order of teardown_checks.h. */
-static const char node_end[] = "At the end of the capture (after a whole pass)";
-static const struct end_check {
-    enum teardown_check_index check;
-    const char *item;
-} end_checks[] = {
-    { TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK, "stuck in CLOSE-WAIT" },
-    { TEARDOWN_CHECK_INDEX_CLOSE_WAIT_SENDING, "half-close still sending" },
-    { TEARDOWN_CHECK_INDEX_FIN_UNANSWERED, "FIN unanswered" },
-};
 
 /* SYNs reusing an earlier connection's addresses and ports, by what that
  * connection left behind: a TIME-WAIT still holding, one over, or none. */
 static const char node_reuse[] = "Reused addresses and ports";
-enum reuse_item { REUSE_WITHIN_TIME_WAIT, REUSE_AFTER_TIME_WAIT, REUSE_NO_TIME_WAIT };
-static const char *const reuse_items[] = {
+enum reuse_row { REUSE_WITHIN_TIME_WAIT, REUSE_AFTER_TIME_WAIT, REUSE_NO_TIME_WAIT };
+static const char *const reuse_rows[] = {
     [REUSE_WITHIN_TIME_WAIT] = "within TIME-WAIT",
     [REUSE_AFTER_TIME_WAIT] = "after TIME-WAIT",
     [REUSE_NO_TIME_WAIT] = "after an RST or no close",
 };
-
-/* Outcomes in the order of enum teardown_pattern (the README's), then the
- * two that only the end of the capture tells. */
-#define OUTCOME_INCOMPLETE (TEARDOWN_PATTERN_INCOMPLETE - 1)
-#define OUTCOME_OPEN TEARDOWN_PATTERN_INCOMPLETE
-#define OUTCOME_COUNT (OUTCOME_OPEN + 1)
-#define OUTCOME_NONE UINT8_MAX
 
 /* A list of buckets for a time, shortest first.  Times below zero come from
  * a capture whose clock went backwards and fit no bucket: they get one of
@@ -135,24 +126,30 @@ static const struct bucket_list idle_list = {
 
 static const char bucket_backwards[] = "clock went backwards";
 
-/* The node a connection is counted under, and whether it is counted as
- * half-closed.  Addresses and ports name a connection until they are used
- * again: a frame that opens a connection, or a teardown begun by another
- * step-1 frame, starts a new one. */
-struct connection {
-    uint32_t step1_frame;  /* of its teardown, once a counted frame named it */
-    uint32_t rst_frame;    /* its stream-ending RST, once counted ... */
-    uint8_t rst_origin;    /* ... under this origin */
-    uint8_t outcome;
-    bool half_closed;
+/* The name of item index of an ordered list, "x. name" for index 2:
+ * descending name order is the list's order for up to 26 items. */
+#define ROW_NAME_SIZE 96
+typedef char row_name[ROW_NAME_SIZE];
+
+/* Where a connection is counted in the rows of connections; NO_ROW where
+ * it is not (yet). */
+#define NO_ROW UINT8_MAX
+struct counted_connection {
+    bool    counted;
+    bool    half_closed;
+    uint8_t outcome;     /* index in outcome_rows */
+    uint8_t closer;      /* enum teardown_side, or NO_ROW */
+    uint8_t rst_sender;  /* enum teardown_side, or NO_ROW */
+    uint8_t rst_origin;  /* index in rst_origins, or NO_ROW */
+    uint8_t rst_cause;   /* enum teardown_rst_cause, or NO_ROW */
 };
 
-/* What one tree (one tshark -z, one dialog) keeps: its node ids, its
- * connections by addresses and ports, and the idle timers it lists. */
+/* What one tree (one tshark -z, one dialog) keeps: its node ids, where it
+ * counts each connection, and the idle timers it lists. */
 struct tree_state {
     int outcome_id, incomplete_id, initiator_id, rst_sender_id, rst_origin_id, rst_cause_id, checks_id,
         duration_id, close_wait_id, idle_id, idle_timers_id, end_id, reuse_id;
-    GHashTable *connections;
+    GArray *connections;      /* struct counted_connection by connection index */
     uint32_t *idle_timers_s;  /* the settings' when the tree was initialised:
                                  ascending, each once */
     size_t idle_timer_count;
@@ -161,50 +158,67 @@ struct tree_state {
 /* struct tree_state by stats_tree: several trees can count at once. */
 static GHashTable *tree_states;
 
-/* The name of item index of an ordered list, "x. name" for index 2:
- * descending name order is the list's order for up to 26 items. */
-#define ORDERED_NAME_SIZE 80
 static const char *
-ordered_name(char name[ORDERED_NAME_SIZE], size_t index, const char *item)
+ordered_name(row_name name, size_t index, const char *item)
 {
-    snprintf(name, ORDERED_NAME_SIZE, "%c. %s", (char)('z' - index), item);
+    snprintf(name, ROW_NAME_SIZE, "%c. %s", (char)('z' - index), item);
     return name;
 }
 
 static int
 create_ordered_child(stats_tree *st, int parent_id, size_t index, const char *item)
 {
-    char name[ORDERED_NAME_SIZE];
+    row_name name;
 
     return stats_tree_create_node(st, ordered_name(name, index, item), parent_id, STAT_DT_INT, FALSE);
 }
 
-/* Where origin stands in rst_origins. */
-static size_t
-origin_index(uint8_t origin)
+static const char *
+outcome_name(row_name name, uint8_t row)
 {
-    size_t i = 0;
+    const struct outcome_row *outcome = &outcome_rows[row];
 
-    while (i + 1 < G_N_ELEMENTS(rst_origins) && rst_origins[i] != origin)
-        i++;
-    return i;
+    return ordered_name(name, row, outcome->name != NULL ? outcome->name : teardown_pattern_name(outcome->pattern));
+}
+
+/* The row of a pattern, an origin: the core gives only those listed. */
+static uint8_t
+outcome_row_of(uint8_t pattern)
+{
+    uint8_t row = 0;
+
+    while (row < G_N_ELEMENTS(outcome_rows) - 1 && outcome_rows[row].pattern != pattern)
+        row++;
+    return row;
+}
+
+static uint8_t
+origin_row_of(uint8_t origin)
+{
+    uint8_t row = 0;
+
+    while (row < G_N_ELEMENTS(rst_origins) - 1 && rst_origins[row] != origin)
+        row++;
+    return row;
 }
 
 static const char *
-origin_name(char name[ORDERED_NAME_SIZE], uint8_t origin)
+origin_name(row_name name, uint8_t row)
 {
-    return ordered_name(name, origin_index(origin),
-                        teardown_rst_origin_name(rst_origins[origin_index(origin)]));
+    return ordered_name(name, row, teardown_rst_origin_name(rst_origins[row]));
 }
 
 static const char *
-outcome_item(uint8_t outcome)
+cause_name(row_name name, uint8_t cause)
 {
-    switch (outcome) {
-    case OUTCOME_INCOMPLETE: return node_incomplete;
-    case OUTCOME_OPEN:       return node_open;
-    default:                 return teardown_pattern_name((enum teardown_pattern)(outcome + 1));
-    }
+    return ordered_name(name, cause, teardown_rst_cause_name((enum teardown_rst_cause)cause));
+}
+
+static const char *
+side_name(row_name name, uint8_t side)
+{
+    snprintf(name, ROW_NAME_SIZE, "%s", teardown_side_name((enum teardown_side)side));
+    return name;
 }
 
 static int
@@ -221,11 +235,11 @@ create_bucket_list(stats_tree *st, const struct bucket_list *list)
 static void
 tick_bucket(stats_tree *st, const struct bucket_list *list, int list_id, int64_t ns)
 {
-    char name[ORDERED_NAME_SIZE];
+    row_name name;
     size_t i = 0;
 
     if (ns >= 0) {
-        while (i + 1 < list->count && ns >= list->buckets[i].below_ns)
+        while (i < list->count - 1 && ns >= list->buckets[i].below_ns)
             i++;
     } else {
         i = list->count;
@@ -240,7 +254,7 @@ tick_bucket(stats_tree *st, const struct bucket_list *list, int list_id, int64_t
  * 'a' ("`. ", "_. " down to ";. "), still in order where names sort
  * case-sensitively, Wireshark's default. */
 static const char *
-idle_timer_name(char name[ORDERED_NAME_SIZE], size_t index, uint32_t timer_s)
+idle_timer_name(row_name name, size_t index, uint32_t timer_s)
 {
     char item[16];
 
@@ -270,7 +284,7 @@ static void
 create_idle_timers(stats_tree *st, struct tree_state *state)
 {
     const struct teardown_config *config = teardown_current_config();
-    char name[ORDERED_NAME_SIZE];
+    row_name name;
 
     state->idle_timers_s = g_new(uint32_t, config->idle_timer_count);
     for (size_t i = 0; i < config->idle_timer_count; i++)
@@ -296,6 +310,18 @@ has_check_row(enum teardown_check_index check)
     return true;
 }
 
+/* The checks only the end of the capture tells, in the order of the check
+ * table, each under its own summary. */
+static const char *
+end_check_name(row_name name, int check)
+{
+    size_t row = 0;
+
+    for (int earlier = 0; earlier < check; earlier++)
+        row += (TEARDOWN_CAPTURE_END_CHECKS >> earlier) & 1;
+    return ordered_name(name, row, teardown_check_summary((enum teardown_check_index)check));
+}
+
 static void
 teardown_stats_cleanup(stats_tree *st)
 {
@@ -304,22 +330,23 @@ teardown_stats_cleanup(stats_tree *st)
     if (state == NULL)
         return;
     g_hash_table_remove(tree_states, st);
-    g_hash_table_destroy(state->connections);
+    g_array_free(state->connections, TRUE);
     g_free(state->idle_timers_s);
     g_free(state);
 }
 
+/* The rows of connections: outcomes, closers, ending RSTs. */
 static void
-teardown_stats_init(stats_tree *st)
+create_connection_rows(stats_tree *st, struct tree_state *state)
 {
-    struct tree_state *state = g_new0(struct tree_state, 1);
+    row_name name;
 
     state->outcome_id = stats_tree_create_node(st, node_outcome, 0, STAT_DT_INT, TRUE);
     stat_node_set_flags(st, node_outcome, 0, FALSE, ST_FLG_SORT_TOP);
-    for (uint8_t outcome = 0; outcome < OUTCOME_COUNT; outcome++) {
-        int id = create_ordered_child(st, state->outcome_id, outcome, outcome_item(outcome));
+    for (uint8_t row = 0; row < G_N_ELEMENTS(outcome_rows); row++) {
+        int id = stats_tree_create_node(st, outcome_name(name, row), state->outcome_id, STAT_DT_INT, FALSE);
 
-        if (outcome == OUTCOME_INCOMPLETE)
+        if (outcome_rows[row].pattern == TEARDOWN_PATTERN_INCOMPLETE)
             state->incomplete_id = id;
     }
     stats_tree_create_node(st, node_half_closed, state->incomplete_id, STAT_DT_INT, FALSE);
@@ -330,35 +357,41 @@ teardown_stats_init(stats_tree *st)
         stats_tree_create_node(st, teardown_side_name(side), state->initiator_id, STAT_DT_INT, FALSE);
         stats_tree_create_node(st, teardown_side_name(side), state->rst_sender_id, STAT_DT_INT, FALSE);
     }
-
     state->rst_origin_id = stats_tree_create_node(st, node_rst_origin, 0, STAT_DT_INT, TRUE);
-    for (size_t i = 0; i < G_N_ELEMENTS(rst_origins); i++)
-        create_ordered_child(st, state->rst_origin_id, i, teardown_rst_origin_name(rst_origins[i]));
+    for (uint8_t row = 0; row < G_N_ELEMENTS(rst_origins); row++)
+        stats_tree_create_node(st, origin_name(name, row), state->rst_origin_id, STAT_DT_INT, FALSE);
     state->rst_cause_id = stats_tree_create_node(st, node_rst_cause, 0, STAT_DT_INT, TRUE);
-    for (size_t cause = 0; cause < TEARDOWN_RST_CAUSE_COUNT; cause++)
-        create_ordered_child(st, state->rst_cause_id, cause,
-                             teardown_rst_cause_name((enum teardown_rst_cause)cause));
+    for (uint8_t cause = 0; cause < TEARDOWN_RST_CAUSE_COUNT; cause++)
+        stats_tree_create_node(st, cause_name(name, cause), state->rst_cause_id, STAT_DT_INT, FALSE);
+}
 
+static void
+teardown_stats_init(stats_tree *st)
+{
+    struct tree_state *state = g_new0(struct tree_state, 1);
+    row_name name;
+
+    create_connection_rows(st, state);
     state->checks_id = stats_tree_create_node(st, node_checks, 0, STAT_DT_INT, TRUE);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
         if (has_check_row((enum teardown_check_index)check))
             stats_tree_create_node(st, teardown_check_name((enum teardown_check_index)check), state->checks_id,
                                    STAT_DT_INT, FALSE);
     }
-
     state->duration_id = create_bucket_list(st, &duration_list);
     state->close_wait_id = create_bucket_list(st, &close_wait_list);
     state->idle_id = create_bucket_list(st, &idle_list);
     create_idle_timers(st, state);
-
     state->end_id = stats_tree_create_node(st, node_end, 0, STAT_DT_INT, TRUE);
-    for (size_t i = 0; i < G_N_ELEMENTS(end_checks); i++)
-        create_ordered_child(st, state->end_id, i, end_checks[i].item);
+    for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
+        if (TEARDOWN_CAPTURE_END_CHECKS & (1u << check))
+            stats_tree_create_node(st, end_check_name(name, check), state->end_id, STAT_DT_INT, FALSE);
+    }
     state->reuse_id = stats_tree_create_node(st, node_reuse, 0, STAT_DT_INT, TRUE);
-    for (size_t i = 0; i < G_N_ELEMENTS(reuse_items); i++)
-        create_ordered_child(st, state->reuse_id, i, reuse_items[i]);
+    for (size_t i = 0; i < G_N_ELEMENTS(reuse_rows); i++)
+        create_ordered_child(st, state->reuse_id, i, reuse_rows[i]);
 
-    state->connections = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    state->connections = g_array_new(FALSE, TRUE, sizeof(struct counted_connection));
     if (tree_states == NULL)
         tree_states = g_hash_table_new(g_direct_hash, g_direct_equal);
     teardown_stats_cleanup(st);
@@ -373,137 +406,66 @@ tick_child(stats_tree *st, const char *parent, int parent_id, const char *child)
     tick_stat_node(st, child, parent_id, FALSE);
 }
 
-/* The connection's addresses and ports, the same both ways: the tap runs
- * where the plugin read its TCP header, so pinfo holds that header's. */
-static char *
-connection_key(packet_info *pinfo)
-{
-    const address *a = &pinfo->src, *b = &pinfo->dst;
-    uint32_t port_a = pinfo->srcport, port_b = pinfo->destport;
-    int order = cmp_address(a, b);
-
-    if (order > 0 || (order == 0 && port_a > port_b)) {
-        const address *swap = a;
-        uint32_t swap_port = port_a;
-
-        a = b;
-        b = swap;
-        port_a = port_b;
-        port_b = swap_port;
-    }
-    return g_strdup_printf("%s %u %s %u", address_to_str(pinfo->pool, a), port_a,
-                           address_to_str(pinfo->pool, b), port_b);
-}
-
-/* FIN acknowledged, no FIN back: one end in FIN-WAIT-2, the other in CLOSE-WAIT. */
-static bool
-half_closed(const uint8_t states[2])
-{
-    return (states[0] == TEARDOWN_STATE_FIN_WAIT_2 && states[1] == TEARDOWN_STATE_CLOSE_WAIT) ||
-           (states[0] == TEARDOWN_STATE_CLOSE_WAIT && states[1] == TEARDOWN_STATE_FIN_WAIT_2);
-}
-
-/* Moves a connection to another outcome node, and in or out of half-closed. */
+/* Moves a connection counted under parent from the row it was in (*now,
+ * NO_ROW: none) to row `to` (NO_ROW: out of the list). */
 static void
-move_connection(stats_tree *st, const struct tree_state *state, struct connection *c, uint8_t outcome,
-                bool now_half_closed)
+move_row(stats_tree *st, const char *parent, int parent_id, uint8_t *now, uint8_t to,
+         const char *(*name_of)(row_name, uint8_t))
 {
-    char name[ORDERED_NAME_SIZE];
+    row_name name;
 
-    if (c->half_closed != now_half_closed)
-        increase_stat_node(st, node_half_closed, state->incomplete_id, FALSE, now_half_closed ? 1 : -1);
-    c->half_closed = now_half_closed;
-    if (c->outcome == outcome)
+    if (*now == to)
         return;
-    if (c->outcome != OUTCOME_NONE)
-        increase_stat_node(st, ordered_name(name, c->outcome, outcome_item(c->outcome)), state->outcome_id,
-                           FALSE, -1);
-    tick_stat_node(st, ordered_name(name, outcome, outcome_item(outcome)), state->outcome_id, FALSE);
-    c->outcome = outcome;
-}
-
-/* Where the frame leaves its connection.  A connection first met in the
- * middle of its teardown (the filter hid the rest) is counted from there. */
-static struct connection *
-count_connection(stats_tree *st, const struct tree_state *state, packet_info *pinfo,
-                 const struct teardown_tap_info *info)
-{
-    const struct teardown_annotation *a = info->annotation;
-    char *key = connection_key(pinfo);
-    struct connection *c = g_hash_table_lookup(state->connections, key);
-    uint8_t outcome;
-
-    if (c == NULL || info->stream_opened ||
-        (a != NULL && a->step1_frame != 0 && c->step1_frame != 0 && a->step1_frame != c->step1_frame)) {
-        c = g_new0(struct connection, 1);
-        c->outcome = OUTCOME_NONE;
-        g_hash_table_replace(state->connections, key, c);
-        tick_stat_node(st, node_outcome, 0, TRUE);
-    } else {
-        g_free(key);
+    if (*now != NO_ROW) {
+        increase_stat_node(st, name_of(name, *now), parent_id, FALSE, -1);
+        increase_stat_node(st, parent, 0, TRUE, -1);
     }
-    if (a != NULL && a->step1_frame != 0)
-        c->step1_frame = a->step1_frame;
-    if (a == NULL)
-        outcome = c->outcome == OUTCOME_NONE ? OUTCOME_OPEN : c->outcome;
-    else if (a->verdict.pattern != TEARDOWN_PATTERN_NONE)
-        outcome = c->outcome < OUTCOME_INCOMPLETE ? c->outcome : (uint8_t)(a->verdict.pattern - 1);
-    else
-        outcome = c->outcome < OUTCOME_INCOMPLETE ? c->outcome : OUTCOME_INCOMPLETE;
-    move_connection(st, state, c, outcome,
-                    outcome == OUTCOME_INCOMPLETE &&
-                        (a != NULL ? half_closed(a->verdict.state_after) : c->half_closed));
-    return c;
+    if (to != NO_ROW)
+        tick_child(st, parent, parent_id, name_of(name, to));
+    *now = to;
 }
 
-/* A stream-ending RST by origin and cause; a later frame showing its sender
- * alive moves it to path, unless it is there already. */
+static struct counted_connection *
+counted_connection(struct tree_state *state, uint32_t connection)
+{
+    struct counted_connection *counted;
+
+    if (connection >= state->connections->len)
+        g_array_set_size(state->connections, connection + 1);
+    counted = &g_array_index(state->connections, struct counted_connection, connection);
+    if (!counted->counted) {
+        counted->outcome = counted->closer = counted->rst_sender = counted->rst_origin = counted->rst_cause = NO_ROW;
+        counted->counted = true;
+    }
+    return counted;
+}
+
+/* The connection where its summary at this frame puts it. */
 static void
-count_rst(stats_tree *st, const struct tree_state *state, struct connection *c, uint32_t frame,
-          const struct teardown_annotation *a)
+count_connection(stats_tree *st, struct tree_state *state, uint32_t connection,
+                 const struct teardown_summary *summary)
 {
-    char name[ORDERED_NAME_SIZE];
+    struct counted_connection *counted = counted_connection(state, connection);
+    bool half_closed = summary->half_closed;
 
-    if (a->verdict.rst && a->verdict.pattern != TEARDOWN_PATTERN_NONE) {
-        tick_child(st, node_rst_origin, state->rst_origin_id, origin_name(name, a->rst_origin));
-        tick_child(st, node_rst_cause, state->rst_cause_id,
-                   ordered_name(name, a->rst_cause, teardown_rst_cause_name((enum teardown_rst_cause)a->rst_cause)));
-        c->rst_frame = frame;
-        c->rst_origin = a->rst_origin;
-    } else if ((a->verdict.checks & TEARDOWN_CHECK_RST_SENDER_ALIVE) && a->rst_frame != 0 &&
-               a->rst_frame == c->rst_frame && c->rst_origin != TEARDOWN_RST_ORIGIN_PATH) {
-        increase_stat_node(st, origin_name(name, c->rst_origin), state->rst_origin_id, FALSE, -1);
-        tick_stat_node(st, origin_name(name, TEARDOWN_RST_ORIGIN_PATH), state->rst_origin_id, FALSE);
-        c->rst_origin = TEARDOWN_RST_ORIGIN_PATH;
-    }
+    move_row(st, node_outcome, state->outcome_id, &counted->outcome, outcome_row_of(summary->pattern),
+             outcome_name);
+    if (counted->half_closed != half_closed)
+        increase_stat_node(st, node_half_closed, state->incomplete_id, FALSE, half_closed ? 1 : -1);
+    counted->half_closed = half_closed;
+    move_row(st, node_initiator, state->initiator_id, &counted->closer,
+             summary->closed ? summary->closer_side : NO_ROW, side_name);
+    move_row(st, node_rst_sender, state->rst_sender_id, &counted->rst_sender,
+             summary->rst_ended ? summary->rst_sender_side : NO_ROW, side_name);
+    move_row(st, node_rst_origin, state->rst_origin_id, &counted->rst_origin,
+             summary->rst_ended ? origin_row_of(summary->rst_origin) : NO_ROW, origin_name);
+    move_row(st, node_rst_cause, state->rst_cause_id, &counted->rst_cause,
+             summary->rst_ended ? summary->rst_cause : NO_ROW, cause_name);
 }
 
-/* What the frame itself shows: who closed, who reset, how long it took. */
-static void
-count_frame(stats_tree *st, const struct tree_state *state, const struct teardown_annotation *a)
-{
-    enum teardown_pattern pattern = (enum teardown_pattern)a->verdict.pattern;
-    bool begins = (a->verdict.steps & TEARDOWN_STEP(1)) && !a->verdict.retransmission;
-    const char *initiator = teardown_side_name((enum teardown_side)a->initiator);
-
-    if (begins)
-        tick_child(st, node_initiator, state->initiator_id, initiator);
-    if (pattern == TEARDOWN_PATTERN_NONE)
-        return;
-    if (teardown_pattern_graceful(pattern)) {
-        tick_bucket(st, &duration_list, state->duration_id, a->duration_ns);
-        return;
-    }
-    /* An RST before any FIN is the close itself. */
-    if (a->step1_frame == 0)
-        tick_child(st, node_initiator, state->initiator_id, initiator);
-    tick_child(st, node_rst_sender, state->rst_sender_id,
-               teardown_side_name((enum teardown_side)a->verdict.sender_side));
-}
-
-/* Where the frame's idle timer stands in the tree's list; past its end for
- * one the settings gained since the tree was initialised, which then gets a
- * row of its own, listed after the others. */
+/* Where the idle timer stands in the tree's list; past its end for one the
+ * settings gained since the tree was initialised, which then gets a row of
+ * its own, listed after the others. */
 static size_t
 idle_timer_index(const struct tree_state *state, uint32_t timer_s)
 {
@@ -514,43 +476,41 @@ idle_timer_index(const struct tree_state *state, uint32_t timer_s)
     return i;
 }
 
-/* How long the connection had been silent before it closed, and how long the
- * passive closer's application kept it in CLOSE-WAIT. */
-static void
-count_waits(stats_tree *st, const struct tree_state *state, const struct teardown_annotation *a)
-{
-    char name[ORDERED_NAME_SIZE];
-
-    if (a->idle_known)
-        tick_bucket(st, &idle_list, state->idle_id, a->idle_ns);
-    if (a->idle_timer_s != 0)
-        tick_child(st, node_idle_timers, state->idle_timers_id,
-                   idle_timer_name(name, idle_timer_index(state, a->idle_timer_s), a->idle_timer_s));
-    if (a->close_delay_known)
-        tick_bucket(st, &close_wait_list, state->close_wait_id, a->close_delay_ns);
-}
-
-/* Each check by name: the severities of one finding count in one row.
- * What the end of the capture tells is counted apart (count_end()). */
+/* Each check by name, the severities of one finding in one row; what only
+ * the end of the capture tells under a heading of its own. */
 static void
 count_checks(stats_tree *st, const struct tree_state *state, uint32_t checks)
 {
-    checks &= ~(uint32_t)TEARDOWN_CAPTURE_END_CHECKS;
+    row_name name;
+
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
-        if (checks & (1u << check))
+        if (!(checks & (1u << check)))
+            continue;
+        if (TEARDOWN_CAPTURE_END_CHECKS & (1u << check))
+            tick_child(st, node_end, state->end_id, end_check_name(name, check));
+        else
             tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));
     }
 }
 
+/* What the frame shows: how long the teardown took and the passive closer
+ * stayed in CLOSE-WAIT, how long the connection was idle before it closed,
+ * and its checks. */
 static void
-count_end(stats_tree *st, const struct tree_state *state, uint32_t checks)
+count_frame(stats_tree *st, const struct tree_state *state, const struct teardown_annotation *annotation)
 {
-    char name[ORDERED_NAME_SIZE];
+    row_name name;
 
-    for (size_t i = 0; i < G_N_ELEMENTS(end_checks); i++) {
-        if (checks & (1u << end_checks[i].check))
-            tick_child(st, node_end, state->end_id, ordered_name(name, i, end_checks[i].item));
-    }
+    if (teardown_pattern_graceful((enum teardown_pattern)annotation->verdict.pattern))
+        tick_bucket(st, &duration_list, state->duration_id, annotation->duration_ns);
+    if (annotation->close_delay_known)
+        tick_bucket(st, &close_wait_list, state->close_wait_id, annotation->close_delay_ns);
+    if (annotation->idle_known)
+        tick_bucket(st, &idle_list, state->idle_id, annotation->idle_ns);
+    if (annotation->idle_timer_s != 0)
+        tick_child(st, node_idle_timers, state->idle_timers_id,
+                   idle_timer_name(name, idle_timer_index(state, annotation->idle_timer_s), annotation->idle_timer_s));
+    count_checks(st, state, annotation->checks);
 }
 
 /* A SYN reusing an earlier connection's addresses and ports; its
@@ -558,34 +518,27 @@ count_end(stats_tree *st, const struct tree_state *state, uint32_t checks)
 static void
 count_reuse(stats_tree *st, const struct tree_state *state, const struct teardown_reuse *reuse)
 {
-    char name[ORDERED_NAME_SIZE];
-    enum reuse_item item = !reuse->holder_known ? REUSE_NO_TIME_WAIT
-                           : (reuse->checks & TEARDOWN_CHECK_REUSE_IN_TIME_WAIT) ? REUSE_WITHIN_TIME_WAIT
-                                                                               : REUSE_AFTER_TIME_WAIT;
+    row_name name;
+    enum reuse_row row = !reuse->holder_known ? REUSE_NO_TIME_WAIT
+                         : (reuse->checks & TEARDOWN_CHECK_REUSE_IN_TIME_WAIT) ? REUSE_WITHIN_TIME_WAIT
+                                                                             : REUSE_AFTER_TIME_WAIT;
 
-    tick_child(st, node_reuse, state->reuse_id, ordered_name(name, item, reuse_items[item]));
+    tick_child(st, node_reuse, state->reuse_id, ordered_name(name, row, reuse_rows[row]));
     count_checks(st, state, reuse->checks);
 }
 
 static tap_packet_status
-teardown_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
+teardown_stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                       const void *data, tap_flags_t flags _U_)
 {
     const struct teardown_tap_info *info = (const struct teardown_tap_info *)data;
-    const struct tree_state *state = g_hash_table_lookup(tree_states, st);
-    const struct teardown_annotation *a = info->annotation;
-    struct connection *c = count_connection(st, state, pinfo, info);
+    struct tree_state *state = g_hash_table_lookup(tree_states, st);
 
-    /* A reusing SYN need not be annotated. */
+    count_connection(st, state, info->connection, info->summary);
     if (info->reuse != NULL)
         count_reuse(st, state, info->reuse);
-    if (a == NULL)
-        return TAP_PACKET_REDRAW;
-    count_frame(st, state, a);
-    count_rst(st, state, c, pinfo->num, a);
-    count_waits(st, state, a);
-    count_checks(st, state, a->checks);
-    count_end(st, state, a->checks);
+    if (info->annotation != NULL)
+        count_frame(st, state, info->annotation);
     return TAP_PACKET_REDRAW;
 }
 

@@ -105,6 +105,18 @@ teardown_check_name(enum teardown_check_index check)
 }
 
 const char *
+teardown_check_summary(enum teardown_check_index check)
+{
+    static const char *const summaries[] = {
+#define TEARDOWN_CHECK_SUMMARY(id, name, group, severity, summary) summary,
+        TEARDOWN_CHECKS(TEARDOWN_CHECK_SUMMARY)
+#undef TEARDOWN_CHECK_SUMMARY
+    };
+
+    return (unsigned)check < TEARDOWN_CHECK_COUNT ? summaries[check] : "";
+}
+
+const char *
 teardown_rst_origin_name(enum teardown_rst_origin origin)
 {
     switch (origin) {

@@ -855,6 +855,7 @@ test_rst_origin_from_ttl(void)
     t.hops[SERVER] = 64;
     g_assert_true(seg(&t, SERVER, "RA", 5211, 1101, 0));
     g_assert_cmpuint(t.said.rst_origin, ==, TEARDOWN_RST_ORIGIN_UNKNOWN);
+    g_assert_cmpuint(t.said.rst_unknown, ==, TEARDOWN_RST_UNKNOWN_FEW);
     g_assert_false(t.rst.baseline_known);
     g_assert_cmpuint(t.said.verdict.checks, ==, 0);
 
@@ -867,7 +868,19 @@ test_rst_origin_from_ttl(void)
     g_assert_false(seg(&t, SERVER, "A", 5221, 1101, 10));
     g_assert_true(seg(&t, SERVER, "RA", 5231, 1101, 0));
     g_assert_cmpuint(t.said.rst_origin, ==, TEARDOWN_RST_ORIGIN_UNKNOWN);
+    g_assert_cmpuint(t.said.rst_unknown, ==, TEARDOWN_RST_UNKNOWN_UNSTABLE);
     g_assert_false(t.rst.baseline_known);
+
+    /* Known segments, an RST whose own TTL could not be read. */
+    open_connection(&t, 1000, 5000);
+    t.hops[SERVER] = 63;
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 10));
+    g_assert_false(seg(&t, SERVER, "A", 5211, 1101, 10));
+    t.hops[SERVER] = 0;
+    g_assert_true(seg(&t, SERVER, "RA", 5221, 1101, 0));
+    g_assert_cmpuint(t.said.rst_origin, ==, TEARDOWN_RST_ORIGIN_UNKNOWN);
+    g_assert_cmpuint(t.said.rst_unknown, ==, TEARDOWN_RST_UNKNOWN_HOPS);
+    g_assert_true(t.rst.baseline_known);
 }
 
 /* Feeds a stream where the server's RST ends the connection, then checks
@@ -1268,15 +1281,130 @@ test_ignores(void)
     g_assert_false(teardown_connection_ignores(&t.stream, TEARDOWN_TH_RST));
 }
 
+/* The annotation carries every number and time ready to draw: FIN places,
+ * expected values, whether each time is there, the passive endpoint, and
+ * the pattern to show once the whole capture was read. */
 static void
-test_names(void)
+test_annotation_ready_to_draw(void)
 {
-    g_assert_cmpstr(teardown_pattern_name(TEARDOWN_PATTERN_THREE_WAY), ==, "three-way");
-    g_assert_cmpstr(teardown_pattern_name(TEARDOWN_PATTERN_INCOMPLETE), ==, "incomplete");
-    g_assert_cmpstr(teardown_role_name(TEARDOWN_ROLE_PASSIVE), ==, "passive");
-    g_assert_cmpstr(teardown_side_name(TEARDOWN_SIDE_UNKNOWN), ==, "unknown");
-    g_assert_cmpstr(teardown_tcp_state_name(TEARDOWN_STATE_FIN_WAIT_1), ==, "FIN-WAIT-1");
-    g_assert_cmpstr(teardown_tcp_state_name(TEARDOWN_STATE_TIME_WAIT), ==, "TIME-WAIT");
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);                                 /* server next 5201 */
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 20));            /* frame 6: FIN at 5221 */
+    g_assert_cmpuint(t.said.end_seq, ==, 5221);
+    g_assert_cmpuint(t.said.own_fin_seq, ==, 5221);
+    g_assert_cmpuint(t.said.expected_seq, ==, 5222);
+    g_assert_cmpuint(t.said.expected_ack, ==, 0);                    /* no FIN from the client */
+    g_assert_cmpuint(t.said.closer, ==, SERVER);
+    g_assert_cmpuint(t.said.passive, ==, CLIENT);
+    g_assert_true(t.said.in_teardown);
+    g_assert_false(t.said.ack_delay_known);
+    g_assert_false(t.said.duration_known);
+    g_assert_cmpuint(t.said.pattern, ==, TEARDOWN_PATTERN_NONE);
+
+    g_assert_true(seg(&t, CLIENT, "A", 1101, 5230, 0));              /* frame 7: beyond it */
+    g_assert_cmpuint(t.said.verdict.checks, ==, TEARDOWN_CHECK_ACK_BEYOND_FIN);
+    g_assert_cmpuint(t.said.expected_ack, ==, 5222);
+    g_assert_cmpuint(t.said.peer_fin_seq, ==, 5221);
+    g_assert_true(t.said.ack_delay_known);
+    g_assert_cmpint(t.said.ack_delay_ns, ==, 10 * NANOS_PER_MS);
+
+    /* One pass: only the frame that decided it shows a pattern; once the
+     * whole capture was read, every frame of the teardown does. */
+    said_at_end(&t, 6, 0);
+    g_assert_cmpuint(t.said.pattern, ==, TEARDOWN_PATTERN_INCOMPLETE);
+    g_assert_cmpuint(t.said.verdict.pattern, ==, TEARDOWN_PATTERN_NONE);
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5222, 0));             /* frame 8 */
+    t.time_ns -= 50 * NANOS_PER_MS;                                  /* the clock steps back */
+    g_assert_true(seg(&t, SERVER, "A", 5222, 1102, 0));              /* frame 9: step 4 */
+    g_assert_true(t.said.duration_known);
+    g_assert_true(t.said.clock_backwards);
+    g_assert_cmpint(t.said.duration_ns, ==, -20 * NANOS_PER_MS);
+    g_assert_true(t.said.last_ack_delay_known);
+    g_assert_cmpint(t.said.last_ack_delay_ns, ==, -40 * NANOS_PER_MS);
+    said_at_end(&t, 6, 0);
+    g_assert_cmpuint(t.said.pattern, ==, TEARDOWN_PATTERN_FOUR_WAY);
+    g_assert_cmpuint(t.said.ack_frame, ==, 7);
+}
+
+/* What is known of a connection as a whole, at each of its frames, and
+ * after the whole capture was read. */
+static void
+test_summary_of_connection(void)
+{
+    struct trace t;
+    struct teardown_summary summary;
+    struct teardown_config at_end = test_config;
+
+    at_end.capture_end_known = true;
+    open_connection(&t, 1000, 5000);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));             /* frame 6 */
+    g_assert_true(seg(&t, CLIENT, "A", 1101, 5202, 0));              /* frame 7 */
+    g_assert_true(seg(&t, CLIENT, "FA", 1101, 5202, 0));             /* frame 8 */
+    g_assert_true(seg(&t, SERVER, "A", 5202, 1102, 0));              /* frame 9 */
+
+    teardown_connection_summarize(&t.stream, 5, &test_config, &summary);
+    g_assert_cmpuint(summary.pattern, ==, TEARDOWN_PATTERN_NONE);
+    g_assert_false(summary.closed);
+    teardown_connection_summarize(&t.stream, 7, &test_config, &summary);
+    g_assert_cmpuint(summary.pattern, ==, TEARDOWN_PATTERN_INCOMPLETE);
+    g_assert_true(summary.closed);
+    g_assert_cmpuint(summary.closer_side, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_true(summary.half_closed);
+    teardown_connection_summarize(&t.stream, 8, &test_config, &summary);
+    g_assert_false(summary.half_closed);
+    teardown_connection_summarize(&t.stream, 9, &test_config, &summary);
+    g_assert_cmpuint(summary.pattern, ==, TEARDOWN_PATTERN_FOUR_WAY);
+    g_assert_false(summary.rst_ended);
+    teardown_connection_summarize(&t.stream, 1, &at_end, &summary);
+    g_assert_cmpuint(summary.pattern, ==, TEARDOWN_PATTERN_FOUR_WAY);
+
+    /* An abort by the server at TTL 64, which then shows itself alive. */
+    open_connection(&t, 1000, 5000);
+    t.hops[SERVER] = 63;
+    g_assert_false(seg(&t, SERVER, "A", 5201, 1101, 10));             /* frame 6 */
+    g_assert_false(seg(&t, SERVER, "A", 5211, 1101, 10));             /* frame 7 */
+    g_assert_true(seg(&t, SERVER, "RA", 5221, 1101, 0));              /* frame 8 */
+    teardown_connection_summarize(&t.stream, 8, &test_config, &summary);
+    g_assert_cmpuint(summary.pattern, ==, TEARDOWN_PATTERN_ABORT);
+    g_assert_true(summary.rst_ended);
+    g_assert_cmpuint(summary.rst_sender_side, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_cmpuint(summary.rst_origin, ==, TEARDOWN_RST_ORIGIN_ENDPOINT);
+    g_assert_cmpuint(summary.rst_cause, ==, TEARDOWN_RST_CAUSE_ABORT);
+    g_assert_cmpuint(summary.closer_side, ==, TEARDOWN_SIDE_SERVER);
+    g_assert_true(seg(&t, SERVER, "A", 5221, 1101, 10));              /* frame 9: alive */
+    teardown_connection_summarize(&t.stream, 8, &test_config, &summary);
+    g_assert_cmpuint(summary.rst_origin, ==, TEARDOWN_RST_ORIGIN_ENDPOINT);
+    teardown_connection_summarize(&t.stream, 9, &test_config, &summary);
+    g_assert_cmpuint(summary.rst_origin, ==, TEARDOWN_RST_ORIGIN_PATH);
+    teardown_connection_summarize(&t.stream, 6, &at_end, &summary);
+    g_assert_cmpuint(summary.rst_origin, ==, TEARDOWN_RST_ORIGIN_PATH);
+
+    /* Never closed: open, and incomplete only for a teardown that began. */
+    open_connection(&t, 1000, 5000);
+    teardown_connection_summarize(&t.stream, 5, &at_end, &summary);
+    g_assert_cmpuint(summary.pattern, ==, TEARDOWN_PATTERN_NONE);
+}
+
+/* Whose addresses and ports a new connection reuses. */
+static void
+test_reuse_source(void)
+{
+    struct trace t;
+
+    open_connection(&t, 1000, 5000);
+    g_assert_cmpuint(teardown_reuse_source(&t.stream, TEARDOWN_TH_SYN), ==, TEARDOWN_REUSES_PREVIOUS);
+    g_assert_cmpuint(teardown_reuse_source(NULL, TEARDOWN_TH_SYN), ==, TEARDOWN_REUSES_ELSEWHERE);
+    g_assert_cmpuint(teardown_reuse_source(NULL, TEARDOWN_TH_SYN | TEARDOWN_TH_ACK), ==, TEARDOWN_REUSES_NOTHING);
+    g_assert_cmpuint(teardown_reuse_source(NULL, TEARDOWN_TH_ACK), ==, TEARDOWN_REUSES_NOTHING);
+    g_assert_true(teardown_connection_has_ports(&t.stream, CLIENT, 40000, 22));
+    g_assert_true(teardown_connection_has_ports(&t.stream, SERVER, 22, 40000));
+    g_assert_false(teardown_connection_has_ports(&t.stream, CLIENT, 22, 40000));
+    g_assert_false(teardown_connection_has_ports(&t.stream, CLIENT, 40000, 21));
+    g_assert_cmpuint(teardown_connection_peer_fin_frame(&t.stream, CLIENT), ==, 0);
+    g_assert_true(seg(&t, SERVER, "FA", 5201, 1101, 0));
+    g_assert_cmpuint(teardown_connection_peer_fin_frame(&t.stream, CLIENT), ==, 6);
+    g_assert_cmpuint(teardown_connection_peer_fin_frame(&t.stream, SERVER), ==, 0);
 }
 
 int
@@ -1326,6 +1454,8 @@ main(int argc, char **argv)
     g_test_add_func("/teardown/incomplete", test_incomplete);
     g_test_add_func("/teardown/bad-endpoint", test_bad_endpoint_is_ignored);
     g_test_add_func("/teardown/ignores", test_ignores);
-    g_test_add_func("/teardown/names", test_names);
+    g_test_add_func("/teardown/annotation-ready-to-draw", test_annotation_ready_to_draw);
+    g_test_add_func("/teardown/summary-of-connection", test_summary_of_connection);
+    g_test_add_func("/teardown/reuse-source", test_reuse_source);
     return g_test_run();
 }

@@ -1,0 +1,467 @@
+/* teardown_records.c: the first pass feeds every frame's segment to its
+ * connection and keeps what it is said; every later pass, and the GUI's
+ * clicks, draw from that alone.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Everything lives in arrays that grow at their end and empty with each
+ * capture file: the connections in the order they began, the records of
+ * frames said something about, the frames that opened a connection, the
+ * SYNs that reused an earlier connection's addresses and ports.  Frames are
+ * looked up by binary search, the arrays being in frame order.
+ */
+#include "teardown_records.h"
+
+#include <epan/column-utils.h>
+#include <epan/frame_data.h>
+#include <wsutil/wmem/wmem_array.h>
+#include <wsutil/wslog.h>
+
+#include "teardown_preferences.h"
+#include "teardown_read.h"
+
+_Static_assert(sizeof(struct teardown_record) == 48, "records stay 48 bytes: one per annotated frame");
+
+/* An array that grows at its end, whose last elements the first pass can
+ * take back (see struct first_pass_change): its length is count, not the
+ * wmem array's, which only grows. */
+struct first_pass_array {
+    wmem_array_t *array;
+    guint count;
+};
+
+/* A connection's first frame, in frame order. */
+struct connection_start {
+    uint32_t frame;          /* first: searched by frame */
+    uint32_t connection;
+};
+
+/* struct teardown_connection, one per connection in the order they began.
+ * A TCP stream holds several when its ports are used again;
+ * latest_connection maps tcp.stream, which Wireshark numbers densely from
+ * 0, to its latest (index + 1, 0 for none yet). */
+static struct first_pass_array connections;
+static wmem_array_t *latest_connection;
+
+/* The records of frames said something about, in frame order. */
+static struct first_pass_array records;
+
+/* Where each connection began: the statistics count open connections on
+ * every pass, but only the first pass can tell them. */
+static struct first_pass_array connection_starts;
+
+/* struct teardown_reuse_record, in frame order. */
+static struct first_pass_array reuse_records;
+
+/* Capture times on one clock, from the first frame analysed. */
+static struct teardown_clock capture_clock;
+
+/* The time of the latest frame the first pass read: the end of the capture,
+ * once every frame was read.  Kept as the frame's own time stamp, which
+ * costs nothing to copy: only frames with something to draw convert it. */
+static nstime_t capture_end;
+
+/* One bit per hash of the addresses and ports a connection began on.  A SYN
+ * whose bit is clear cannot reuse an earlier connection's, and is spared
+ * the conversation lookup (about 1,500 instructions). */
+#define ADDRESS_PAIR_BITS 65536
+static uint64_t address_pairs_seen[ADDRESS_PAIR_BITS / 64];
+
+/* What the first pass changed for its latest frame.  A read filter (tshark
+ * -2 -R, and the GUI's) dissects every frame in the first pass but numbers
+ * only the frames it keeps, so the frame after a dropped one is dissected
+ * under the dropped one's number: when a number comes again, the frame seen
+ * under it before was dropped, and all it changed is taken back, so that
+ * the kept frames are judged as if the dropped ones had never been.  Frames
+ * dropped at the very end are taken back once the first pass is over. */
+struct first_pass_change {
+    uint32_t frame;                 /* 0: nothing to take back */
+    nstime_t capture_end;           /* the end of the capture before it */
+    guint records, connections, connection_starts, reuses;   /* lengths before it */
+    bool stream_touched;            /* then: */
+    uint32_t stream_id;             /* its tcp.stream, and */
+    uint32_t latest;                /* latest_connection's entry before */
+    bool fed;                       /* an existing connection was fed: */
+    uint32_t connection;            /* this one, */
+    struct teardown_connection before;  /* which was this before */
+};
+static struct first_pass_change last_change;
+
+static void
+array_init(struct first_pass_array *list, size_t element_size)
+{
+    list->array = wmem_array_sized_new(wmem_file_scope(), element_size, 1024);
+    list->count = 0;
+}
+
+static void *
+array_at(const struct first_pass_array *list, guint index)
+{
+    return wmem_array_index(list->array, index);
+}
+
+/* Appends at the array's end, over what a taken-back frame left there. */
+static void *
+array_append(struct first_pass_array *list, const void *element, size_t size)
+{
+    if (list->count < wmem_array_get_count(list->array))
+        memcpy(array_at(list, list->count), element, size);
+    else
+        wmem_array_append(list->array, element, 1);
+    return array_at(list, list->count++);
+}
+
+/* Orders frame numbers, or elements by the frame number they start with. */
+static int
+compare_frames(const void *a, const void *b)
+{
+    uint32_t frame_a = *(const uint32_t *)a, frame_b = *(const uint32_t *)b;
+
+    return frame_a < frame_b ? -1 : frame_a > frame_b;
+}
+
+static const void *
+find_frame(const struct first_pass_array *sorted, size_t element_size, uint32_t frame)
+{
+    return bsearch(&frame, wmem_array_get_raw(sorted->array), sorted->count, element_size, compare_frames);
+}
+
+void
+teardown_records_init(void)
+{
+    array_init(&connections, sizeof(struct teardown_connection));
+    latest_connection = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
+    array_init(&records, sizeof(struct teardown_record));
+    array_init(&connection_starts, sizeof(struct connection_start));
+    array_init(&reuse_records, sizeof(struct teardown_reuse_record));
+    memset(address_pairs_seen, 0, sizeof address_pairs_seen);
+    nstime_set_zero(&capture_end);
+    last_change.frame = 0;
+    teardown_clock_init(&capture_clock);
+}
+
+const struct teardown_connection *
+teardown_connection_at(uint32_t connection)
+{
+    return (const struct teardown_connection *)array_at(&connections, connection);
+}
+
+static struct teardown_connection *
+connection_to_feed(uint32_t connection)
+{
+    return (struct teardown_connection *)array_at(&connections, connection);
+}
+
+/* The latest connection of a TCP stream, or NULL before its first segment. */
+static struct teardown_connection *
+latest_connection_of(uint32_t stream_id, uint32_t *connection)
+{
+    uint32_t index_plus_one;
+
+    if (stream_id >= wmem_array_get_count(latest_connection))
+        return NULL;
+    index_plus_one = *(const uint32_t *)wmem_array_index(latest_connection, stream_id);
+    if (index_plus_one == 0)
+        return NULL;
+    *connection = index_plus_one - 1;
+    return connection_to_feed(*connection);
+}
+
+/* A new connection for the stream, beginning at this frame. */
+static struct teardown_connection *
+begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
+{
+    struct teardown_connection fresh;
+    struct connection_start start = { .frame = frame, .connection = connections.count };
+    uint32_t none = 0, index_plus_one = connections.count + 1;
+
+    teardown_connection_init(&fresh);
+    *connection = connections.count;
+    array_append(&connections, &fresh, sizeof fresh);
+    while (wmem_array_get_count(latest_connection) <= stream_id)
+        wmem_array_append_one(latest_connection, none);
+    memcpy(wmem_array_index(latest_connection, stream_id), &index_plus_one, sizeof index_plus_one);
+    array_append(&connection_starts, &start, sizeof start);
+    return connection_to_feed(*connection);
+}
+
+bool
+teardown_opened_connection(uint32_t frame, uint32_t *connection)
+{
+    const struct connection_start *start = find_frame(&connection_starts, sizeof *start, frame);
+
+    if (start != NULL)
+        *connection = start->connection;
+    return start != NULL;
+}
+
+/* The bit of the segment's addresses and ports in address_pairs_seen, the
+ * same in both directions. */
+static uint32_t
+address_pair_bit(const packet_info *pinfo)
+{
+    guint source = add_address_to_hash(pinfo->srcport, &pinfo->net_src);
+    guint destination = add_address_to_hash(pinfo->destport, &pinfo->net_dst);
+
+    return (source ^ destination) % ADDRESS_PAIR_BITS;
+}
+
+static bool
+address_pair_seen(const packet_info *pinfo)
+{
+    uint32_t bit = address_pair_bit(pinfo);
+
+    return (address_pairs_seen[bit / 64] >> (bit % 64)) & 1;
+}
+
+static void
+note_address_pair(const packet_info *pinfo)
+{
+    uint32_t bit = address_pair_bit(pinfo);
+
+    address_pairs_seen[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+/* The connection of another TCP stream whose addresses and ports a SYN
+ * opening a new stream reuses, and that stream: the latest connection of
+ * the stream TCP kept for them before, when its ports are the segment's. */
+static bool
+earlier_connection_elsewhere(packet_info *pinfo, uint32_t stream_id, struct teardown_reuse_record *reuse)
+{
+    const struct teardown_connection *earlier;
+
+    if (!address_pair_seen(pinfo) || !teardown_read_earlier_stream(pinfo, stream_id, &reuse->earlier_stream) ||
+        (earlier = latest_connection_of(reuse->earlier_stream, &reuse->earlier)) == NULL)
+        return false;
+    return teardown_connection_has_ports(earlier, teardown_read_sender(pinfo), (uint16_t)pinfo->srcport,
+                                         (uint16_t)pinfo->destport);
+}
+
+/* The first pass is about to judge this frame: remember how to take back
+ * what it changes. */
+static void
+begin_change(uint32_t frame)
+{
+    last_change.frame = frame;
+    last_change.capture_end = capture_end;
+    last_change.records = records.count;
+    last_change.connections = connections.count;
+    last_change.connection_starts = connection_starts.count;
+    last_change.reuses = reuse_records.count;
+    last_change.stream_touched = false;
+    last_change.fed = false;
+}
+
+static void
+take_back_change(void)
+{
+    records.count = last_change.records;
+    connections.count = last_change.connections;
+    connection_starts.count = last_change.connection_starts;
+    reuse_records.count = last_change.reuses;
+    capture_end = last_change.capture_end;
+    if (last_change.stream_touched)
+        memcpy(wmem_array_index(latest_connection, last_change.stream_id), &last_change.latest,
+               sizeof last_change.latest);
+    if (last_change.fed)
+        *connection_to_feed(last_change.connection) = last_change.before;
+    last_change.frame = 0;
+}
+
+/* Whether frame number `frame`, read by the first pass at frame_time, is
+ * in the capture as kept: a read filter may have dropped it.  Wireshark
+ * looks frames up by number for one thing only, the time since an earlier
+ * frame (epan_get_frame_ts(), which frame_data_compare() calls, is not
+ * exported).  So two frames alike but for their reference frame, `frame`
+ * for one and none for the other, are compared by the time since it: the
+ * same (zero, and ties go to the frame numbers, equal here) exactly when no
+ * frame has that number.  Their time is one second after `frame`'s, so
+ * that the times differ where it exists.  Wireshark warns of every frame
+ * it cannot find; not knowing this one is the answer, not news. */
+static bool
+frame_in_capture(const packet_info *pinfo, uint32_t frame, const nstime_t *frame_time)
+{
+    frame_data from_frame = { .num = frame, .frame_ref_num = frame, .abs_ts = *frame_time };
+    frame_data from_none = { .num = frame };
+    enum ws_log_level level = ws_log_get_level();
+    int order;
+
+    from_frame.abs_ts.secs += 1;
+    from_none.abs_ts = from_frame.abs_ts;
+    ws_log_set_level(LOG_LEVEL_CRITICAL);
+    order = frame_data_compare(pinfo->epan, &from_frame, &from_none, COL_REL_TIME);
+    ws_log_set_level(level);
+    return order != 0;
+}
+
+/* Once the first pass is over: the latest frame it dissected was dropped
+ * when no frame has its number, and nothing came after it to take it back. */
+static void
+settle_first_pass(const packet_info *pinfo)
+{
+    if (last_change.frame != 0 && !frame_in_capture(pinfo, last_change.frame, &capture_end))
+        take_back_change();
+    last_change.frame = 0;
+}
+
+static const struct teardown_record *
+add_record(const struct teardown_record *record)
+{
+    return (const struct teardown_record *)array_append(&records, record, sizeof *record);
+}
+
+/* A frame that is said something about without a verdict. */
+static const struct teardown_record *
+add_unjudged(uint32_t frame, enum teardown_unjudged unjudged)
+{
+    struct teardown_record record = { .frame = frame, .unjudged = (uint8_t)unjudged };
+
+    return add_record(&record);
+}
+
+/* TCP shows acknowledgement numbers relative to the peer's sequence numbers,
+ * so the record of the peer's FIN holds their base.  Acknowledgement numbers
+ * are shown only beside the peer's FIN (steps 2 and 4, the ACK checks); before
+ * it there is none, and nothing to show. */
+static uint32_t
+peer_seq_base(const struct teardown_connection *connection, uint8_t endpoint)
+{
+    uint32_t peer_fin_frame = teardown_connection_peer_fin_frame(connection, endpoint);
+    const struct teardown_record *peer_fin = peer_fin_frame == 0 ? NULL :
+        find_frame(&records, sizeof *peer_fin, peer_fin_frame);
+
+    return peer_fin != NULL ? peer_fin->seq_base : 0;
+}
+
+/* The connection the segment belongs to, begun here when it is a stream's
+ * first or starts over (and then, where it reuses an earlier connection's
+ * addresses and ports, a reuse record); the first pass's change noted. */
+static struct teardown_connection *
+connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint16_t flags, uint32_t *index)
+{
+    struct teardown_connection *connection = latest_connection_of(stream_id, index);
+    struct teardown_reuse_record reuse = { .frame = pinfo->num, .earlier_stream = stream_id, .earlier = *index };
+    bool reused;
+
+    last_change.stream_touched = true;
+    last_change.stream_id = stream_id;
+    last_change.latest = connection == NULL ? 0 : *index + 1;
+    if (connection != NULL && !teardown_connection_starts_over(connection, flags)) {
+        last_change.fed = true;
+        last_change.connection = *index;
+        last_change.before = *connection;
+        return connection;
+    }
+    switch (teardown_reuse_source(connection, flags)) {
+    case TEARDOWN_REUSES_PREVIOUS:  reused = true; break;
+    case TEARDOWN_REUSES_ELSEWHERE: reused = earlier_connection_elsewhere(pinfo, stream_id, &reuse); break;
+    default:                        reused = false; break;
+    }
+    connection = begin_connection(stream_id, pinfo->num, index);
+    note_address_pair(pinfo);
+    reuse.connection = *index;
+    if (reused)
+        array_append(&reuse_records, &reuse, sizeof reuse);
+    return connection;
+}
+
+/* First dissection of a frame: run the state machine, keep its verdict.
+ * Most frames leave after reading two fields: their connection is
+ * established and not closing, and they carry no FIN, SYN or RST. */
+static const struct teardown_record *
+analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    struct teardown_tcp_header header;
+    struct teardown_segment segment;
+    struct teardown_connection *connection;
+    struct teardown_record record = { .frame = pinfo->num };
+    uint32_t index = 0;
+    bool encapsulated;
+
+    if (!teardown_read_header(tree, &header))
+        return NULL;
+    connection = latest_connection_of(header.stream_id, &index);
+    if (connection != NULL && teardown_connection_ignores(connection, header.flags))
+        return NULL;
+    switch (teardown_read_kind(pinfo, &header, &encapsulated)) {
+    case TEARDOWN_TCP_QUOTED:
+        return NULL;
+    case TEARDOWN_TCP_READDRESSED:
+        return (header.flags & TEARDOWN_TH_FIN) ? add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_READDRESSED_FIN) : NULL;
+    case TEARDOWN_TCP_JUDGEABLE:
+        break;
+    }
+    /* TCP's conversation, looked up only where an embedded copy could be
+     * judged with the carrier's addresses: the lookup costs every segment
+     * about a thousand instructions. */
+    if (!teardown_read_segment(tree, tvb, pinfo, &header, &capture_clock, &segment) ||
+        (encapsulated && !teardown_read_in_conversation(pinfo, header.stream_id)))
+        return NULL;
+    /* One socket connected to itself: a single endpoint, nothing to judge. */
+    if (addresses_equal(&pinfo->net_src, &pinfo->net_dst) && pinfo->srcport == pinfo->destport)
+        return (header.flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST)) ?
+               add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_SELF_CONNECTED) : NULL;
+    /* The state machine takes segments in capture order only. */
+    if (records.count > 0 && ((const struct teardown_record *)array_at(&records, records.count - 1))->frame >= pinfo->num)
+        return NULL;
+
+    connection = connection_of_segment(pinfo, header.stream_id, header.flags, &index);
+    if (!teardown_connection_update(connection, &segment, &record.verdict, &record.rst))
+        return NULL;
+    record.connection = index;
+    record.seq_base = teardown_read_seq_base(pinfo, tree, &header, segment.seq);
+    record.ack_base = peer_seq_base(connection, segment.endpoint);
+    if (!record.verdict.rst)
+        memset(&record.rst, 0, sizeof record.rst);
+    return add_record(&record);
+}
+
+const struct teardown_record *
+teardown_record_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    if (PINFO_FD_VISITED(pinfo)) {
+        settle_first_pass(pinfo);
+        return find_frame(&records, sizeof(struct teardown_record), pinfo->num);
+    }
+    if (last_change.frame == pinfo->num)
+        take_back_change();
+    begin_change(pinfo->num);
+    capture_end = pinfo->abs_ts;
+    return analyze_frame(tvb, pinfo, tree);
+}
+
+bool
+teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, struct teardown_view *view)
+{
+    const struct teardown_reuse_record *reuse =
+        reuse_records.count > 0 ? find_frame(&reuse_records, sizeof *reuse, pinfo->num) : NULL;
+    bool judged = record != NULL && record->unjudged == TEARDOWN_JUDGED;
+    int64_t time_ns;
+
+    if (!judged && reuse == NULL)
+        return false;
+    memset(view, 0, sizeof *view);
+    view->config = *teardown_current_config();
+    /* Once every frame was read, the end of the capture is known. */
+    view->config.capture_end_known = PINFO_FD_VISITED(pinfo);
+    view->config.capture_end_ns = teardown_clock_ns(&capture_clock, capture_end.secs, capture_end.nsecs);
+    time_ns = teardown_clock_ns(&capture_clock, pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
+    view->connection_index = judged ? record->connection : reuse->connection;
+    view->connection = teardown_connection_at(view->connection_index);
+    if (judged) {
+        view->has_verdict = true;
+        view->rst = record->verdict.rst ? &record->rst : NULL;
+        teardown_verdict_expand(view->connection, &record->verdict, view->rst, record->frame, time_ns,
+                                &view->config, &view->annotation);
+        if (teardown_read_tcp_shows_relative()) {
+            view->seq_base = record->seq_base;
+            view->ack_base = record->ack_base;
+        }
+    }
+    if (reuse != NULL) {
+        view->reuse_record = reuse;
+        teardown_reuse_judge(teardown_connection_at(reuse->earlier), teardown_connection_at(reuse->connection),
+                             time_ns, &view->config, &view->reuse);
+    }
+    return true;
+}
