@@ -160,7 +160,7 @@ add_states_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const stru
 static void
 add_summary_item(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct teardown_view *view, bool wordy)
 {
-    uint32_t segments = view->annotation.verdict.segments;
+    uint32_t segments = view->annotation.segments;
 
     if (wordy)
         add_generated(proto_tree_add_uint_format(tree, hf_segments, tvb, 0, 0, segments, "%s",
@@ -340,9 +340,9 @@ draw_view(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo, p
 
 /* A frame said something about without a verdict: one line. */
 static void
-draw_unjudged(const struct teardown_record *record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+draw_unjudged(enum teardown_unjudged unjudged, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    const char *brief, *sentence = teardown_unjudged_sentence(record, pinfo, &brief);
+    const char *brief, *sentence = teardown_unjudged_sentence(unjudged, pinfo, &brief);
 
     if (teardown_pref_info_column && pinfo->cinfo != NULL)
         col_prepend_fstr(pinfo->cinfo, COL_INFO, "[Teardown: %s] ", brief);
@@ -383,6 +383,7 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 {
     const struct teardown_record *record;
     struct teardown_view view;
+    enum teardown_unjudged unjudged;
     bool viewed;
 
     if (!teardown_pref_analyze)
@@ -393,8 +394,8 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         queue_tap(pinfo, viewed ? &view : NULL);
     if (viewed)
         draw_view(&view, tvb, pinfo, tree);
-    else if (record != NULL)
-        draw_unjudged(record, tvb, pinfo, tree);
+    else if ((unjudged = teardown_unjudged_frame(pinfo->num)) != TEARDOWN_JUDGED)
+        draw_unjudged(unjudged, tvb, pinfo, tree);
     else
         return 0;
     return tvb_captured_length(tvb);

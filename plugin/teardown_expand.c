@@ -182,6 +182,8 @@ teardown_verdict_expand(const struct teardown_connection *connection,
             out->rst_unknown = TEARDOWN_RST_KNOWN;
         }
     }
+    if (verdict->pattern != TEARDOWN_PATTERN_NONE)
+        out->segments = connection->pattern_segments;
     if (has_step1) {
         out->step1_frame = connection->endpoint[connection->active].fin_frame;
         if ((verdict->steps & TEARDOWN_STEP(4)) || verdict->pattern != TEARDOWN_PATTERN_NONE) {

@@ -20,7 +20,7 @@
 #include "teardown_preferences.h"
 #include "teardown_read.h"
 
-_Static_assert(sizeof(struct teardown_record) == 48, "records stay 48 bytes: one per annotated frame");
+_Static_assert(sizeof(struct teardown_record) == 28, "records stay 28 bytes: one per annotated frame");
 
 /* An array that grows at its end, whose last elements the first pass can
  * take back (see struct first_pass_change): its length is count, not the
@@ -36,6 +36,26 @@ struct connection_start {
     uint32_t connection;
 };
 
+/* What TCP subtracts from each endpoint's sequence numbers to show them
+ * relative: the same for every frame of a connection (TCP numbers each
+ * direction of its conversation from one base), so kept per connection,
+ * set by each frame recorded. */
+struct connection_numbering {
+    uint32_t seq_base[2];    /* by endpoint */
+};
+
+/* An RST frame's verdict besides its record's. */
+struct rst_record {
+    uint32_t frame;          /* first: searched by frame */
+    struct teardown_rst_verdict rst;
+};
+
+/* A frame said something about without a verdict. */
+struct unjudged_record {
+    uint32_t frame;          /* first: searched by frame */
+    uint32_t unjudged;       /* enum teardown_unjudged */
+};
+
 /* struct teardown_connection, one per connection in the order they began.
  * A TCP stream holds several when its ports are used again;
  * latest_connection maps tcp.stream, which Wireshark numbers densely from
@@ -43,8 +63,14 @@ struct connection_start {
 static struct first_pass_array connections;
 static wmem_array_t *latest_connection;
 
-/* The records of frames said something about, in frame order. */
+/* struct connection_numbering, by connection index. */
+static struct first_pass_array numberings;
+
+/* The records of frames with a verdict, in frame order, and of those among
+ * them that are RSTs; the frames said something about without one. */
 static struct first_pass_array records;
+static struct first_pass_array rst_records;
+static struct first_pass_array unjudged_records;
 
 /* Where each connection began: the statistics count open connections on
  * every pass, but only the first pass can tell them. */
@@ -77,13 +103,15 @@ static uint64_t address_pairs_seen[ADDRESS_PAIR_BITS / 64];
 struct first_pass_change {
     uint32_t frame;                 /* 0: nothing to take back */
     nstime_t capture_end;           /* the end of the capture before it */
-    guint records, connections, connection_starts, reuses;   /* lengths before it */
+    guint records, rst_records, unjudged_records, connections, connection_starts, reuses;
+                                    /* lengths before it */
     bool stream_touched;            /* then: */
     uint32_t stream_id;             /* its tcp.stream, and */
     uint32_t latest;                /* latest_connection's entry before */
     bool fed;                       /* an existing connection was fed: */
     uint32_t connection;            /* this one, */
-    struct teardown_connection before;  /* which was this before */
+    struct teardown_connection before;  /* which was this before, */
+    struct connection_numbering numbering_before;   /* and so its numbering */
 };
 static struct first_pass_change last_change;
 
@@ -131,7 +159,10 @@ teardown_records_init(void)
 {
     array_init(&connections, sizeof(struct teardown_connection));
     latest_connection = wmem_array_sized_new(wmem_file_scope(), sizeof(uint32_t), 1024);
+    array_init(&numberings, sizeof(struct connection_numbering));
     array_init(&records, sizeof(struct teardown_record));
+    array_init(&rst_records, sizeof(struct rst_record));
+    array_init(&unjudged_records, sizeof(struct unjudged_record));
     array_init(&connection_starts, sizeof(struct connection_start));
     array_init(&reuse_records, sizeof(struct teardown_reuse_record));
     memset(address_pairs_seen, 0, sizeof address_pairs_seen);
@@ -172,12 +203,14 @@ static struct teardown_connection *
 begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
 {
     struct teardown_connection fresh;
+    struct connection_numbering numbering = { { 0, 0 } };
     struct connection_start start = { .frame = frame, .connection = connections.count };
     uint32_t none = 0, index_plus_one = connections.count + 1;
 
     teardown_connection_init(&fresh);
     *connection = connections.count;
     array_append(&connections, &fresh, sizeof fresh);
+    array_append(&numberings, &numbering, sizeof numbering);
     while (wmem_array_get_count(latest_connection) <= stream_id)
         wmem_array_append_one(latest_connection, none);
     memcpy(wmem_array_index(latest_connection, stream_id), &index_plus_one, sizeof index_plus_one);
@@ -245,6 +278,8 @@ begin_change(uint32_t frame)
     last_change.frame = frame;
     last_change.capture_end = capture_end;
     last_change.records = records.count;
+    last_change.rst_records = rst_records.count;
+    last_change.unjudged_records = unjudged_records.count;
     last_change.connections = connections.count;
     last_change.connection_starts = connection_starts.count;
     last_change.reuses = reuse_records.count;
@@ -256,15 +291,20 @@ static void
 take_back_change(void)
 {
     records.count = last_change.records;
+    rst_records.count = last_change.rst_records;
+    unjudged_records.count = last_change.unjudged_records;
     connections.count = last_change.connections;
+    numberings.count = last_change.connections;
     connection_starts.count = last_change.connection_starts;
     reuse_records.count = last_change.reuses;
     capture_end = last_change.capture_end;
     if (last_change.stream_touched)
         memcpy(wmem_array_index(latest_connection, last_change.stream_id), &last_change.latest,
                sizeof last_change.latest);
-    if (last_change.fed)
+    if (last_change.fed) {
         *connection_to_feed(last_change.connection) = last_change.before;
+        *(struct connection_numbering *)array_at(&numberings, last_change.connection) = last_change.numbering_before;
+    }
     last_change.frame = 0;
 }
 
@@ -304,33 +344,22 @@ settle_first_pass(const packet_info *pinfo)
     last_change.frame = 0;
 }
 
-static const struct teardown_record *
-add_record(const struct teardown_record *record)
-{
-    return (const struct teardown_record *)array_append(&records, record, sizeof *record);
-}
-
 /* A frame that is said something about without a verdict. */
-static const struct teardown_record *
+static void
 add_unjudged(uint32_t frame, enum teardown_unjudged unjudged)
 {
-    struct teardown_record record = { .frame = frame, .unjudged = (uint8_t)unjudged };
+    struct unjudged_record record = { .frame = frame, .unjudged = unjudged };
 
-    return add_record(&record);
+    array_append(&unjudged_records, &record, sizeof record);
 }
 
-/* TCP shows acknowledgement numbers relative to the peer's sequence numbers,
- * so the record of the peer's FIN holds their base.  Acknowledgement numbers
- * are shown only beside the peer's FIN (steps 2 and 4, the ACK checks); before
- * it there is none, and nothing to show. */
-static uint32_t
-peer_seq_base(const struct teardown_connection *connection, uint8_t endpoint)
+enum teardown_unjudged
+teardown_unjudged_frame(uint32_t frame)
 {
-    uint32_t peer_fin_frame = teardown_connection_peer_fin_frame(connection, endpoint);
-    const struct teardown_record *peer_fin = peer_fin_frame == 0 ? NULL :
-        find_frame(&records, sizeof *peer_fin, peer_fin_frame);
+    const struct unjudged_record *record = unjudged_records.count == 0 ? NULL :
+        find_frame(&unjudged_records, sizeof *record, frame);
 
-    return peer_fin != NULL ? peer_fin->seq_base : 0;
+    return record != NULL ? (enum teardown_unjudged)record->unjudged : TEARDOWN_JUDGED;
 }
 
 /* The connection the segment belongs to, begun here when it is a stream's
@@ -350,6 +379,7 @@ connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint16_t flags, ui
         last_change.fed = true;
         last_change.connection = *index;
         last_change.before = *connection;
+        last_change.numbering_before = *(const struct connection_numbering *)array_at(&numberings, *index);
         return connection;
     }
     switch (teardown_reuse_source(connection, flags)) {
@@ -375,6 +405,8 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     struct teardown_segment segment;
     struct teardown_connection *connection;
     struct teardown_record record = { .frame = pinfo->num };
+    struct rst_record rst;
+    struct connection_numbering *numbering;
     uint32_t index = 0;
     bool encapsulated;
 
@@ -387,7 +419,9 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     case TEARDOWN_TCP_QUOTED:
         return NULL;
     case TEARDOWN_TCP_READDRESSED:
-        return (header.flags & TEARDOWN_TH_FIN) ? add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_READDRESSED_FIN) : NULL;
+        if (header.flags & TEARDOWN_TH_FIN)
+            add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_READDRESSED_FIN);
+        return NULL;
     case TEARDOWN_TCP_JUDGEABLE:
         break;
     }
@@ -398,22 +432,26 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         (encapsulated && !teardown_read_in_conversation(pinfo, header.stream_id)))
         return NULL;
     /* One socket connected to itself: a single endpoint, nothing to judge. */
-    if (addresses_equal(&pinfo->net_src, &pinfo->net_dst) && pinfo->srcport == pinfo->destport)
-        return (header.flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST)) ?
-               add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_SELF_CONNECTED) : NULL;
+    if (addresses_equal(&pinfo->net_src, &pinfo->net_dst) && pinfo->srcport == pinfo->destport) {
+        if (header.flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST))
+            add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_SELF_CONNECTED);
+        return NULL;
+    }
     /* The state machine takes segments in capture order only. */
     if (records.count > 0 && ((const struct teardown_record *)array_at(&records, records.count - 1))->frame >= pinfo->num)
         return NULL;
 
     connection = connection_of_segment(pinfo, header.stream_id, header.flags, &index);
-    if (!teardown_connection_update(connection, &segment, &record.verdict, &record.rst))
+    if (!teardown_connection_update(connection, &segment, &record.verdict, &rst.rst))
         return NULL;
     record.connection = index;
-    record.seq_base = teardown_read_seq_base(pinfo, tree, &header, segment.seq);
-    record.ack_base = peer_seq_base(connection, segment.endpoint);
-    if (!record.verdict.rst)
-        memset(&record.rst, 0, sizeof record.rst);
-    return add_record(&record);
+    numbering = (struct connection_numbering *)array_at(&numberings, index);
+    numbering->seq_base[segment.endpoint] = teardown_read_seq_base(pinfo, tree, &header, segment.seq);
+    if (record.verdict.rst) {
+        rst.frame = pinfo->num;
+        array_append(&rst_records, &rst, sizeof rst);
+    }
+    return (const struct teardown_record *)array_append(&records, &record, sizeof record);
 }
 
 const struct teardown_record *
@@ -435,7 +473,7 @@ teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, st
 {
     const struct teardown_reuse_record *reuse =
         reuse_records.count > 0 ? find_frame(&reuse_records, sizeof *reuse, pinfo->num) : NULL;
-    bool judged = record != NULL && record->unjudged == TEARDOWN_JUDGED;
+    bool judged = record != NULL;
     int64_t time_ns;
 
     if (!judged && reuse == NULL)
@@ -449,13 +487,16 @@ teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, st
     view->connection_index = judged ? record->connection : reuse->connection;
     view->connection = teardown_connection_at(view->connection_index);
     if (judged) {
+        const struct connection_numbering *numbering = array_at(&numberings, record->connection);
+        const struct rst_record *rst = record->verdict.rst ? find_frame(&rst_records, sizeof *rst, record->frame) : NULL;
+
         view->has_verdict = true;
-        view->rst = record->verdict.rst ? &record->rst : NULL;
+        view->rst = rst != NULL ? &rst->rst : NULL;
         teardown_verdict_expand(view->connection, &record->verdict, view->rst, record->frame, time_ns,
                                 &view->config, &view->annotation);
         if (teardown_read_tcp_shows_relative()) {
-            view->seq_base = record->seq_base;
-            view->ack_base = record->ack_base;
+            view->seq_base = numbering->seq_base[view->annotation.verdict.endpoint];
+            view->ack_base = numbering->seq_base[view->annotation.receiver];
         }
     }
     if (reuse != NULL) {

@@ -18,20 +18,17 @@ enum teardown_unjudged {
     TEARDOWN_UNJUDGED_READDRESSED_FIN /* a FIN whose payload re-addressed the packet */
 };
 
-/* What is kept of one frame the analysis speaks of, in 48 bytes: the
- * state machine's verdicts, and what only Wireshark knows.  Kept in an
- * array rather than as Wireshark's per-frame data (p_add_proto_data()),
- * which would add a list link and an entry of 16 bytes each to every
- * record, make a read filter's take-back a search, and give the
- * statistics no connection index. */
+/* What is kept of one frame the core has a verdict for, in 28 bytes.
+ * Kept in an array rather than as Wireshark's per-frame data
+ * (p_add_proto_data()), which would add a list link and an entry of 16
+ * bytes each, make a read filter's take-back a search, and give the
+ * statistics no connection index.  What few frames need besides (an RST's
+ * verdict, the numbering TCP shows) is kept apart: per RST frame, and per
+ * connection. */
 struct teardown_record {
     uint32_t frame;          /* first: records are searched by frame */
     uint32_t connection;     /* index (teardown_connection_at()) */
-    uint32_t seq_base;       /* raw minus relative sequence number */
-    uint32_t ack_base;       /* raw minus relative acknowledgement number */
     struct teardown_verdict verdict;
-    uint8_t  unjudged;       /* enum teardown_unjudged; then no verdict */
-    struct teardown_rst_verdict rst;  /* with verdict.rst */
 };
 
 /* A SYN that opened a connection on the addresses and ports of an earlier
@@ -78,12 +75,15 @@ void teardown_records_init(void);
 
 /* The frame's record, made on its first dissection (the first pass, where
  * Wireshark's fields are read from the tree), looked up on later ones; NULL
- * when the frame is said nothing about. */
+ * when the core has no verdict for it. */
 const struct teardown_record *teardown_record_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 /* The view of the frame with this record (or NULL): false when there is
- * nothing to draw (an unjudged frame has only its record). */
+ * nothing to draw. */
 bool teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, struct teardown_view *view);
+
+/* Why a frame without a record is said something about anyway, if it is. */
+enum teardown_unjudged teardown_unjudged_frame(uint32_t frame);
 
 /* The connection the frame opened, if it opened one. */
 bool teardown_opened_connection(uint32_t frame, uint32_t *connection);

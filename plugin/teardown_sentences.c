@@ -143,7 +143,7 @@ teardown_summary_sentence(const struct teardown_view *view, packet_info *pinfo)
     return wmem_strdup_printf(pinfo->pool,
         "Summary: %s, begun by " ENDPOINT_FORMAT ", %.6f s from the first FIN%s, %u segments",
         pattern, ENDPOINT_ARGS(who), annotation->duration_ns / 1e9,
-        annotation->clock_backwards ? TEARDOWN_CLOCK_BACKWARDS : "", annotation->verdict.segments);
+        annotation->clock_backwards ? TEARDOWN_CLOCK_BACKWARDS : "", annotation->segments);
 }
 
 /* ---- One sentence per check ------------------------------------------- */
@@ -360,11 +360,11 @@ teardown_rst_origin_sentence(const struct teardown_view *view, packet_info *pinf
 }
 
 const char *
-teardown_unjudged_sentence(const struct teardown_record *record, packet_info *pinfo, const char **brief)
+teardown_unjudged_sentence(enum teardown_unjudged unjudged, packet_info *pinfo, const char **brief)
 {
     struct endpoint_words socket;
 
-    if (record->unjudged == TEARDOWN_UNJUDGED_SELF_CONNECTED) {
+    if (unjudged == TEARDOWN_UNJUDGED_SELF_CONNECTED) {
         socket = packet_endpoint_words(pinfo, true, TEARDOWN_SIDE_UNKNOWN, pinfo->srcport);
         *brief = "socket connected to itself";
         return wmem_strdup_printf(pinfo->pool,

@@ -31,8 +31,7 @@ const char *teardown_check_sentence(const struct teardown_view *view, packet_inf
 const char *teardown_rst_origin_sentence(const struct teardown_view *view, packet_info *pinfo);
 
 /* An unjudged frame's one line, and its *brief words for the Info column. */
-const char *teardown_unjudged_sentence(const struct teardown_record *record, packet_info *pinfo,
-                                       const char **brief);
+const char *teardown_unjudged_sentence(enum teardown_unjudged unjudged, packet_info *pinfo, const char **brief);
 
 /* "(the capture's clock went backwards)" where a teardown ended before it
  * began: the capture's clock was stepped, or captures were merged. */

@@ -316,11 +316,11 @@ handle_reset(struct teardown_connection *connection, const struct teardown_segme
     out->pattern = pattern;
     out->state_after[0] = out->state_after[1] = TEARDOWN_STATE_CLOSED;
     if (pattern == TEARDOWN_PATTERN_RESET) {
-        out->segments = ++connection->teardown_segments;
+        connection->pattern_segments = ++connection->teardown_segments;
         out->role = role_of(connection, sender);
         out->checks |= TEARDOWN_CHECK_RESET_DURING_TEARDOWN;
     } else {
-        out->segments = 1;
+        connection->pattern_segments = 1;
         /* Whoever resets an unclosed connection tears it down. */
         connection->initiator = side_of(connection, sender);
         out->role = TEARDOWN_ROLE_ACTIVE;
@@ -463,7 +463,7 @@ check_completion(struct teardown_connection *connection, struct teardown_verdict
     else
         connection->pattern = TEARDOWN_PATTERN_FOUR_WAY;
     out->pattern = connection->pattern;
-    out->segments = connection->teardown_segments;
+    connection->pattern_segments = connection->teardown_segments;
 }
 
 static bool

@@ -143,14 +143,13 @@ struct teardown_segment {
     bool     hops_known;
 };
 
-/* What the state machine decides about one segment, in 24 bytes: what a
+/* What the state machine decides about one segment, in 20 bytes: what a
  * caller keeps per annotated frame.  Everything else said about the frame
  * (links to other frames, FIN sequence numbers, the initiator, times) is
  * fixed in its connection once the segment has been fed, and
  * teardown_verdict_expand() reads it back from there. */
 struct teardown_verdict {
     uint32_t seq, ack, len;  /* the segment's own values, raw */
-    uint32_t segments;       /* with a pattern: segments from step 1 to here */
     uint32_t checks : 16;    /* enum teardown_check bits */
     uint32_t steps : 4;      /* TEARDOWN_STEP() bits */
     uint32_t pattern : 4;    /* enum teardown_pattern: set where the teardown
@@ -165,6 +164,7 @@ struct teardown_verdict {
     uint8_t  state_after[2];  /* ... once this segment is sent and received */
 };
 
+_Static_assert(sizeof(struct teardown_verdict) == 20, "a verdict is 20 bytes: one per annotated frame");
 _Static_assert(TEARDOWN_CHECK_INDEX_IDLE_TIMER_CLOSE <= 16,
                "teardown_verdict.checks holds every check decided when a segment is fed");
 _Static_assert(TEARDOWN_CHECK_COUNT <= 32, "teardown_annotation.checks holds every check");
@@ -250,6 +250,8 @@ struct teardown_annotation {
                                 the connection has seen since */
     uint8_t  rst_cause;      /* an RST: enum teardown_rst_cause */
     uint8_t  rst_unknown;    /* an RST of unknown origin: enum teardown_rst_unknown */
+    uint32_t segments;       /* with the verdict's pattern: segments from
+                                step 1 to here (1 for an RST before any FIN) */
     int64_t  duration_ns;    /* step 4, or with a pattern: time since step 1 */
     bool     duration_known;
     bool     clock_backwards;/* the duration is negative: the capture's
@@ -354,6 +356,7 @@ struct teardown_connection {
                                    end_idle_known */
     uint32_t half_close_segments;
     uint32_t teardown_segments; /* segments since step 1, step 1 included */
+    uint32_t pattern_segments;  /* ... up to the one that decided the pattern */
     uint32_t step2_frame;
     uint32_t step3_frame;
     uint32_t last_step_frame;/* the latest segment that carried a step */

@@ -195,7 +195,7 @@ test_four_way_server_closes(void)
     assert_states(&t, CLOSED, TIME_WAIT);
     g_assert_cmpuint(t.said.fin_frame, ==, 8);
     g_assert_cmpint(t.said.duration_ns, ==, 30 * NANOS_PER_MS);
-    g_assert_cmpuint(t.said.verdict.segments, ==, 4);
+    g_assert_cmpuint(t.said.segments, ==, 4);
     g_assert_cmpuint(t.stream.endpoint[CLIENT].ack_frame, ==, 9);
     g_assert_cmpuint(teardown_connection_final_pattern(&t.stream), ==, TEARDOWN_PATTERN_FOUR_WAY);
 }
@@ -222,7 +222,7 @@ test_three_way_client_closes(void)
     assert_said(&t, STEP(4), TEARDOWN_ROLE_ACTIVE, TEARDOWN_PATTERN_THREE_WAY, 0);
     g_assert_cmpuint(t.said.fin_frame, ==, 7);
     assert_states(&t, TIME_WAIT, CLOSED);
-    g_assert_cmpuint(t.said.verdict.segments, ==, 3);
+    g_assert_cmpuint(t.said.segments, ==, 3);
 }
 
 /* The FINs cross: neither acknowledges the other, both ends are active
@@ -518,7 +518,7 @@ test_reset_during_teardown(void)
     g_assert_cmpuint(t.said.verdict.state_before[CLIENT], ==, FIN_WAIT_1);
     g_assert_cmpuint(t.said.verdict.state_before[SERVER], ==, CLOSE_WAIT);
     assert_states(&t, CLOSED, CLOSED);
-    g_assert_cmpuint(t.said.verdict.segments, ==, 2);
+    g_assert_cmpuint(t.said.segments, ==, 2);
     g_assert_cmpuint(t.said.initiator, ==, TEARDOWN_SIDE_CLIENT);
     g_assert_cmpuint(t.said.step1_frame, ==, 6);
     /* After the RST: a retransmitted FIN is nothing; another RST keeps its
@@ -660,7 +660,7 @@ test_reset_in_fin_wait_2(void)
     g_assert_true(seg(&t, SERVER, "A", 5201, 1102, 0));
     g_assert_true(seg(&t, SERVER, "RA", 5201, 1102, 0));
     assert_reset_from(&t, FIN_WAIT_2, CLOSE_WAIT, TEARDOWN_ROLE_PASSIVE);
-    g_assert_cmpuint(t.said.verdict.segments, ==, 3);
+    g_assert_cmpuint(t.said.segments, ==, 3);
 }
 
 static void
