@@ -59,6 +59,7 @@ static int hf_reuse_stream = -1;
 static int hf_reuse_gap = -1;
 static int hf_reuse_holder = -1;
 static int hf_reuse_answer = -1;
+static int hf_check = -1;
 
 static gint ett_teardown = -1;
 static gint ett_states = -1;
@@ -196,11 +197,13 @@ add_rst_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct 
     add_word_item(tree, hf_rst_cause, tvb, teardown_rst_cause_name((enum teardown_rst_cause)annotation->rst_cause));
 }
 
-/* The expected values where a check has one, then one expert item per
- * failed check. */
+/* The expected values where a check has one, then one item per failed
+ * check: its name as a field (teardown.check), what it found in words as
+ * the item's text, and its expert item, whose summary is the check's own,
+ * the same on every frame, so that Expert Information groups them (as
+ * TCP's analysis flags do). */
 static void
-add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info *pinfo,
-                 const struct teardown_view *view)
+add_check_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct teardown_view *view, bool wordy)
 {
     const struct teardown_annotation *annotation = &view->annotation;
     uint32_t checks = annotation->checks | view->reuse.checks;
@@ -212,9 +215,18 @@ add_expert_items(proto_tree *tree, proto_item *item, tvbuff_t *tvb, packet_info 
         add_generated(proto_tree_add_uint(tree, hf_expected_seq, tvb, 0, 0,
                                           teardown_shown_seq(view, annotation->expected_seq)));
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
-        if (checks & (1u << check))
-            expert_add_info_format(pinfo, item, &ei_check[check], "%s",
-                                   teardown_check_sentence(view, pinfo, (enum teardown_check_index)check));
+        const char *name = teardown_check_name((enum teardown_check_index)check);
+        proto_item *item;
+
+        if (!(checks & (1u << check)))
+            continue;
+        if (wordy)
+            item = proto_tree_add_string_format(tree, hf_check, tvb, 0, 0, name, "%s",
+                                                teardown_check_sentence(view, pinfo, (enum teardown_check_index)check));
+        else
+            item = proto_tree_add_string(tree, hf_check, tvb, 0, 0, name);
+        add_generated(item);
+        expert_add_info(pinfo, item, &ei_check[check]);
     }
 }
 
@@ -328,7 +340,7 @@ draw_view(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo, p
         add_verdict_items(view, tvb, pinfo, teardown_tree, wordy, summary);
     if (view->reuse_record != NULL)
         add_reuse_items(view, tvb, pinfo, teardown_tree);
-    add_expert_items(teardown_tree, item, tvb, pinfo, view);
+    add_check_items(teardown_tree, tvb, pinfo, view, wordy);
     if (!wordy)
         return;
     if (view->has_verdict)
@@ -340,9 +352,10 @@ draw_view(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo, p
 
 /* A frame said something about without a verdict: one line. */
 static void
-draw_unjudged(enum teardown_unjudged unjudged, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+draw_unjudged(enum teardown_unjudged unjudged, uint32_t original, tvbuff_t *tvb, packet_info *pinfo,
+              proto_tree *tree)
 {
-    const char *brief, *sentence = teardown_unjudged_sentence(unjudged, pinfo, &brief);
+    const char *brief, *sentence = teardown_unjudged_sentence(unjudged, original, pinfo, &brief);
 
     if (teardown_pref_info_column && pinfo->cinfo != NULL)
         col_prepend_fstr(pinfo->cinfo, COL_INFO, "[Teardown: %s] ", brief);
@@ -384,6 +397,7 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     const struct teardown_record *record;
     struct teardown_view view;
     enum teardown_unjudged unjudged;
+    uint32_t original = 0;
     bool viewed;
 
     if (!teardown_pref_analyze)
@@ -394,8 +408,8 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         queue_tap(pinfo, viewed ? &view : NULL);
     if (viewed)
         draw_view(&view, tvb, pinfo, tree);
-    else if ((unjudged = teardown_unjudged_frame(pinfo->num)) != TEARDOWN_JUDGED)
-        draw_unjudged(unjudged, tvb, pinfo, tree);
+    else if ((unjudged = teardown_unjudged_frame(pinfo->num, &original)) != TEARDOWN_JUDGED)
+        draw_unjudged(unjudged, original, tvb, pinfo, tree);
     else
         return 0;
     return tvb_captured_length(tvb);
@@ -495,6 +509,9 @@ proto_register_teardown(void)
         { &hf_reuse_answer, { "Answer", "teardown.reuse.answer", FT_STRING, BASE_NONE, NULL, 0x0,
           "How the SYN's receiver answered it: accepted (SYN+ACK), challenge-ack (an ACK for the old "
           "connection), reset or none (known once the whole capture was read)", HFILL } },
+        { &hf_check, { "Check failed", "teardown.check", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The name of a check the frame fails (teardown_checks.h; each is also an expert item and a "
+          "display filter of its own, teardown.NAME), the item's text saying what was found", HFILL } },
     };
     static gint *ett[] = { &ett_teardown, &ett_states, &ett_rst, &ett_reuse };
     /* teardown_checks.h cites, for each check, the RFC 9293 rule behind it. */

@@ -41,49 +41,76 @@ expand_times(const struct teardown_connection *connection, const struct teardown
     }
     if (out->step1_frame == 0)
         return;
-    if (verdict->steps & TEARDOWN_STEP(2)) {
+    /* Times are measured over continuous capture only. */
+    if ((verdict->steps & TEARDOWN_STEP(2)) && config->stretch == connection->step1_stretch) {
         out->ack_delay_known = true;
         out->ack_delay_ns = teardown_time_since(time_ns, connection->step1_time_ns);
     }
     if ((verdict->steps & TEARDOWN_STEP(3)) && first_transmission && !connection->simultaneous &&
-        connection->step3_frame == frame) {
+        connection->step3_frame == frame && config->stretch == connection->step1_stretch) {
         out->close_delay_known = true;
         out->close_delay_ns = teardown_time_since(time_ns, connection->step1_time_ns);
         out->half_close_segments = connection->half_close_segments;
         if (out->close_delay_ns >= config->slow_close_ns)
             out->checks |= TEARDOWN_CHECK_SLOW_CLOSE;
     }
-    if (verdict->steps & TEARDOWN_STEP(4)) {
+    if ((verdict->steps & TEARDOWN_STEP(4)) && config->stretch == connection->step3_stretch) {
         out->last_ack_delay_known = true;
         out->last_ack_delay_ns = teardown_time_since(time_ns, connection->step3_time_ns);
     }
 }
 
 /* The last step frame of a teardown that never completed, once the whole
- * capture was read: how long it stayed unfinished, and where it stopped.
- * A passive closer that acknowledged the FIN and never sent its own is in
- * CLOSE-WAIT: hung, unless it was still sending data near the end. */
+ * capture was read: how long it stayed unfinished while the capture ran on
+ * (to the end of its stretch of continuous capture), and what that says.
+ * Only what the capture could have shown the answer to is a warning: the
+ * peer's direction was captured, and its sender retried a FIN nobody
+ * acknowledged, or a passive closer held CLOSE-WAIT for stuck_after while
+ * the capture ran on (silent: a passive closer still sending data is in a
+ * half-close).  Otherwise a note says the teardown was still under way, or
+ * that the peer's direction was never captured. */
 static void
 expand_unfinished(const struct teardown_connection *connection, uint32_t frame, int64_t time_ns,
                   const struct teardown_config *config, struct teardown_annotation *out)
 {
-    const struct teardown_endpoint *active;
+    const struct teardown_endpoint *active, *passive;
+    uint32_t check = 0;
 
     if (!config->capture_end_known || frame != connection->last_step_frame || connection->ended ||
         connection->pattern != TEARDOWN_PATTERN_NONE || connection->active == TEARDOWN_NO_ENDPOINT)
         return;
     active = &connection->endpoint[connection->active];
+    passive = &connection->endpoint[connection->active ^ 1];
     out->unfinished_known = true;
-    out->unfinished_ns = teardown_time_since(config->capture_end_ns, time_ns);
-    if (out->unfinished_ns < config->slow_close_ns || connection->step3_frame != 0)
+    out->unfinished_ns = teardown_time_since(config->stretch_end_ns, time_ns);
+    if (!passive->sent_any) {
+        out->checks |= TEARDOWN_CHECK_DIRECTION_NOT_CAPTURED;
         return;
-    if (active->ack_frame == 0)
-        out->checks |= TEARDOWN_CHECK_FIN_UNANSWERED;
-    else if (connection->half_close_segments > 0 &&
-             teardown_time_since(config->capture_end_ns, connection->half_close_last_ns) <= config->slow_close_ns)
-        out->checks |= TEARDOWN_CHECK_CLOSE_WAIT_SENDING;
-    else
-        out->checks |= TEARDOWN_CHECK_CLOSE_WAIT_STUCK;
+    }
+    if (connection->step3_frame != 0)
+        return;
+    /* A FIN nobody acknowledged has waited since its first copy, however
+     * recently it was sent again; a CLOSE-WAIT since the ACK that began it. */
+    out->waiting_ns = active->ack_frame == 0 && connection->step1_stretch == config->stretch
+                          ? teardown_time_since(config->stretch_end_ns, connection->step1_time_ns)
+                          : out->unfinished_ns;
+    if (out->waiting_ns < config->slow_close_ns)
+        return;
+    if (active->ack_frame == 0) {
+        check = active->retried && !active->acked_beyond ? TEARDOWN_CHECK_FIN_UNANSWERED
+                                                         : TEARDOWN_CHECK_UNFINISHED_AT_END;
+        out->unfinished_why = active->acked_beyond ? TEARDOWN_UNFINISHED_ACKED_BEYOND : TEARDOWN_UNFINISHED_NOT_RESENT;
+    } else if (connection->half_close_segments > 0 &&
+               teardown_time_since(config->stretch_end_ns, connection->half_close_last_ns) <= config->slow_close_ns) {
+        check = TEARDOWN_CHECK_CLOSE_WAIT_SENDING;
+    } else {
+        check = out->waiting_ns >= config->stuck_after_ns ? TEARDOWN_CHECK_CLOSE_WAIT_STUCK
+                                                             : TEARDOWN_CHECK_UNFINISHED_AT_END;
+        out->unfinished_why = TEARDOWN_UNFINISHED_CLOSE_WAIT_SHORT;
+    }
+    if (check & (TEARDOWN_CHECK_CLOSE_WAIT_STUCK | TEARDOWN_CHECK_CLOSE_WAIT_SENDING))
+        out->holder_side = side_of(connection, connection->active ^ 1);
+    out->checks |= check;
 }
 
 void
@@ -92,7 +119,10 @@ teardown_reuse_judge(const struct teardown_connection *earlier,
                      const struct teardown_config *config, struct teardown_reuse *out)
 {
     memset(out, 0, sizeof *out);
-    out->gap_ns = teardown_time_since(syn_time_ns, earlier->last_time_ns);
+    /* A gap is measured over continuous capture only. */
+    out->gap_known = config->stretch == earlier->last_stretch;
+    if (out->gap_known)
+        out->gap_ns = teardown_time_since(syn_time_ns, earlier->last_time_ns);
     out->answer = later->syn_answer;
     out->answer_known = config->capture_end_known;
     if (!teardown_pattern_graceful((enum teardown_pattern)earlier->pattern))
@@ -101,7 +131,7 @@ teardown_reuse_judge(const struct teardown_connection *earlier,
     out->holder_endpoint = earlier->active;
     out->time_wait_holder = side_of(earlier, earlier->active);
     /* A clock that went backwards tells nothing of the gap. */
-    if (out->gap_ns >= 0 && out->gap_ns < config->time_wait_ns)
+    if (out->gap_known && out->gap_ns >= 0 && out->gap_ns < config->time_wait_ns)
         out->checks = TEARDOWN_CHECK_REUSE_IN_TIME_WAIT;
 }
 
@@ -142,6 +172,21 @@ teardown_verdict_expand(const struct teardown_connection *connection,
     out->checks = verdict->checks;
     out->in_teardown = verdict->role != TEARDOWN_ROLE_NONE;
     out->pattern = verdict->pattern;
+    /* An ACK beyond the FIN covered it when it came; once the whole capture
+     * showed the FIN sent again, its sender never accepted that ACK: no
+     * step, nothing changed state. */
+    if (config->capture_end_known && (verdict->steps & TEARDOWN_STEP(2)) &&
+        (verdict->checks & TEARDOWN_CHECK_ACK_BEYOND_FIN) && peer->beyond_refused) {
+        out->verdict.steps &= (uint8_t)~TEARDOWN_STEP(2);
+        out->verdict.state_after[0] = verdict->state_before[0];
+        out->verdict.state_after[1] = verdict->state_before[1];
+        out->ack_refused = true;
+    }
+    /* ... and the FIN sent again, which took it back, takes nothing back. */
+    if (config->capture_end_known && verdict->retransmission && own->beyond_refused &&
+        verdict->state_before[verdict->endpoint] == TEARDOWN_STATE_FIN_WAIT_2 &&
+        verdict->state_after[verdict->endpoint] == TEARDOWN_STATE_FIN_WAIT_1)
+        out->verdict.state_before[verdict->endpoint] = TEARDOWN_STATE_FIN_WAIT_1;
     /* After the whole capture was read, every frame shows how it ended. */
     if (out->pattern == TEARDOWN_PATTERN_NONE && out->in_teardown && config->capture_end_known)
         out->pattern = teardown_connection_final_pattern(connection);
@@ -163,7 +208,7 @@ teardown_verdict_expand(const struct teardown_connection *connection,
         out->peer_fin_seq = peer->fin_seq;
         out->expected_ack = peer->fin_seq + 1;
     }
-    if (verdict->steps & TEARDOWN_ACK_STEPS)
+    if (out->verdict.steps & TEARDOWN_ACK_STEPS)
         out->fin_frame = out->peer_fin_frame;
     if (verdict->steps & TEARDOWN_FIN_STEPS)
         out->ack_frame = own->ack_frame;
@@ -175,6 +220,7 @@ teardown_verdict_expand(const struct teardown_connection *connection,
         out->rst_cause = rst->cause;
         out->rst_origin = rst->origin;
         out->rst_unknown = rst->unknown;
+        out->rst_discards = rst->discards;
         /* A sender alive after its first RST did not send it. */
         if (own->rst_frame == frame && own->alive_frame != 0) {
             out->alive_frame = own->alive_frame;

@@ -14,6 +14,7 @@ teardown_pref_bool teardown_pref_info_column = TRUE;
 static const char *pref_idle_timers = TEARDOWN_WORDS(TEARDOWN_IDLE_TIMERS_DEFAULT_S);
 static const char *pref_slow_close = TEARDOWN_WORDS(TEARDOWN_SLOW_CLOSE_DEFAULT_S);
 static const char *pref_time_wait = TEARDOWN_WORDS(TEARDOWN_TIME_WAIT_DEFAULT_S);
+static const char *pref_stuck_after = TEARDOWN_WORDS(TEARDOWN_STUCK_AFTER_DEFAULT_S);
 
 static uint32_t idle_timers_s[TEARDOWN_IDLE_TIMERS_MAX] = { TEARDOWN_IDLE_TIMERS_DEFAULT_S };
 static struct teardown_config settings = {
@@ -21,10 +22,11 @@ static struct teardown_config settings = {
     .idle_timer_count = sizeof (uint32_t[]){ TEARDOWN_IDLE_TIMERS_DEFAULT_S } / sizeof(uint32_t),
     .slow_close_ns = TEARDOWN_SLOW_CLOSE_DEFAULT_S * INT64_C(1000000000),
     .time_wait_ns = TEARDOWN_TIME_WAIT_DEFAULT_S * INT64_C(1000000000),
+    .stuck_after_ns = TEARDOWN_STUCK_AFTER_DEFAULT_S * INT64_C(1000000000),
 };
 
 /* The text each time preference had when it was last read into settings. */
-static char *idle_timers_read, *slow_close_read, *time_wait_read;
+static char *idle_timers_read, *slow_close_read, *time_wait_read, *stuck_after_read;
 
 /* Whether a preference's text differs from the text last read (*read),
  * which it then becomes. */
@@ -83,6 +85,7 @@ teardown_current_config(void)
     read_idle_timers_preference();
     read_duration_preference("slow_close", pref_slow_close, &slow_close_read, &settings.slow_close_ns);
     read_duration_preference("time_wait", pref_time_wait, &time_wait_read, &settings.time_wait_ns);
+    read_duration_preference("stuck_after", pref_stuck_after, &stuck_after_read, &settings.stuck_after_ns);
     return &settings;
 }
 
@@ -106,9 +109,15 @@ teardown_preferences_register(int proto, void (*apply)(void))
         "timer. Default: " TEARDOWN_WORDS(TEARDOWN_IDLE_TIMERS_DEFAULT_S), &pref_idle_timers);
     prefs_register_string_preference(module, "slow_close", "Slow close (seconds)",
         "A passive closer that sends its FIN this many seconds or more after the first FIN "
-        "(CLOSE-WAIT) is pointed out, and so is a teardown left unfinished this long before "
-        "the capture ended (a number, with a unit if not seconds: 2.5, 500ms, 2 min). Default: "
+        "(CLOSE-WAIT) is pointed out, and so is a teardown left unfinished this long while "
+        "the capture ran on (a number, with a unit if not seconds: 2.5, 500ms, 2 min). Default: "
         TEARDOWN_WORDS(TEARDOWN_SLOW_CLOSE_DEFAULT_S) " s", &pref_slow_close);
+    prefs_register_string_preference(module, "stuck_after", "Stuck after (seconds)",
+        "A passive closer that acknowledged the FIN and sent none of its own for this long, the capture "
+        "running on, is stuck in CLOSE-WAIT (a warning); below it, the teardown was still under way when "
+        "the capture ended (a note). Default: " TEARDOWN_WORDS(TEARDOWN_STUCK_AFTER_DEFAULT_S)
+        " s, Linux's tcp_fin_timeout, after which only the application can end a CLOSE-WAIT",
+        &pref_stuck_after);
     prefs_register_string_preference(module, "time_wait", "TIME-WAIT (seconds)",
         "How long the endpoint that closed first holds TIME-WAIT: a SYN that reuses the addresses "
         "and ports of a connection closed gracefully less than this long before is pointed out "

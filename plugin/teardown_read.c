@@ -271,9 +271,10 @@ ipv6_header(const packet_info *pinfo, const uint8_t *bytes, ptrdiff_t tcp_start)
     return -1;
 }
 
-/* The segment's hop signature: the TTL or hop limit of the IP header that
- * carries its TCP header.  Read from the bytes rather than asked for as a
- * field, which would cost every packet of every capture. */
+/* The segment's hop signature, the TTL or hop limit of the IP header that
+ * carries its TCP header, and its IPv4 identification.  Read from the bytes
+ * rather than asked for as fields, which would cost every packet of every
+ * capture. */
 static void
 read_hops(packet_info *pinfo, tvbuff_t *frame_tvb, const field_info *flags_item,
           struct teardown_segment *segment)
@@ -283,6 +284,7 @@ read_hops(packet_info *pinfo, tvbuff_t *frame_tvb, const field_info *flags_item,
     const uint8_t *bytes;
 
     segment->hops_known = false;
+    segment->ip_id_known = false;
     if (tvb == NULL || tcp_start < 0 || pinfo->net_src.type != pinfo->net_dst.type)
         return;
     bytes = tvb_get_ptr(tvb, 0, (int)tcp_start);
@@ -294,12 +296,16 @@ read_hops(packet_info *pinfo, tvbuff_t *frame_tvb, const field_info *flags_item,
         return;
     segment->hops = bytes[ip + (pinfo->net_src.type == AT_IPv6 ? 7 : 8)];
     segment->hops_known = true;
+    if (pinfo->net_src.type == AT_IPv4) {
+        segment->ip_id = (uint16_t)(bytes[ip + 4] << 8 | bytes[ip + 5]);
+        segment->ip_id_known = true;
+    }
 }
 
 bool
 teardown_read_segment(proto_tree *tree, tvbuff_t *frame_tvb, packet_info *pinfo,
                       const struct teardown_tcp_header *header, struct teardown_clock *clock,
-                      struct teardown_segment *segment)
+                      uint32_t stretch, struct teardown_segment *segment)
 {
     /* The urgent pointer ends the fixed header, so only its presence
      * proves the header was captured: 4.6 also gives a length to a header
@@ -312,7 +318,7 @@ teardown_read_segment(proto_tree *tree, tvbuff_t *frame_tvb, packet_info *pinfo,
 
     if (!read_tcp_field(tree, TCP_LEN, header->layer, &len) ||
         !read_tcp_field(tree, TCP_URGENT_POINTER, header->layer, &urgent_pointer) ||
-        flags_item->ds_tvb == NULL || tcp_start < 0 || !tvb_bytes_exist(flags_item->ds_tvb, tcp_start, 12))
+        flags_item->ds_tvb == NULL || tcp_start < 0 || !tvb_bytes_exist(flags_item->ds_tvb, tcp_start, 18))
         return false;
     segment->frame = pinfo->num;
     segment->endpoint = teardown_read_sender(pinfo);
@@ -325,8 +331,10 @@ teardown_read_segment(proto_tree *tree, tvbuff_t *frame_tvb, packet_info *pinfo,
      * means nothing. */
     segment->seq = tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 4);
     segment->ack = (header->flags & TEARDOWN_TH_ACK) ? tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 8) : 0;
+    segment->checksum = tvb_get_ntohs(flags_item->ds_tvb, tcp_start + 16);
     segment->len = len;
     segment->time_ns = teardown_clock_ns(clock, pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
+    segment->stretch = stretch;
     read_hops(pinfo, frame_tvb, flags_item, segment);
     return true;
 }

@@ -53,12 +53,12 @@ bool teardown_read_in_conversation(packet_info *pinfo, uint32_t stream_id);
 uint8_t teardown_read_sender(const packet_info *pinfo);
 
 /* The segment, from the rest of the header and pinfo's addresses and
- * ports, its time on clock; false when part of the header was not captured.
- * frame_tvb is the frame's own buffer (for the hop signature of a datagram
- * reassembled from fragments). */
+ * ports, its time on clock, in that stretch of continuous capture; false
+ * when part of the header was not captured.  frame_tvb is the frame's own
+ * buffer (for the hop signature of a datagram reassembled from fragments). */
 bool teardown_read_segment(proto_tree *tree, tvbuff_t *frame_tvb, packet_info *pinfo,
                            const struct teardown_tcp_header *header, struct teardown_clock *clock,
-                           struct teardown_segment *segment);
+                           uint32_t stretch, struct teardown_segment *segment);
 
 /* The relative base of the segment's own sequence numbers: what the TCP
  * tree subtracted in the first pass, or, when it showed raw numbers then,

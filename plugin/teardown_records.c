@@ -53,7 +53,25 @@ struct rst_record {
 /* A frame said something about without a verdict. */
 struct unjudged_record {
     uint32_t frame;          /* first: searched by frame */
-    uint32_t unjudged;       /* enum teardown_unjudged */
+    uint32_t original;       /* a copy's: the frame it copies */
+    uint8_t  unjudged;       /* enum teardown_unjudged */
+};
+
+/* Where the capture breaks (teardown_capture_breaks()): the frame after the
+ * break, and the time of the frame before it, where the stretch of
+ * continuous capture before the break ends. */
+struct capture_break {
+    uint32_t frame;          /* first: searched by frame */
+    nstime_t end_before;
+};
+
+/* The latest segments fed, of any connection, for telling copies of them
+ * (the same packet captured again at another point): copies come right
+ * after their original, a few other frames at most in between. */
+#define RECENT_SEGMENTS 16
+struct recent_segment {
+    uint32_t stream_id;
+    struct teardown_segment segment;
 };
 
 /* struct teardown_connection, one per connection in the order they began.
@@ -82,6 +100,16 @@ static struct first_pass_array reuse_records;
 /* Capture times on one clock, from the first frame analysed. */
 static struct teardown_clock capture_clock;
 
+/* struct capture_break, in frame order; the longest silence between two
+ * frames before the latest, which the next is measured against. */
+static struct first_pass_array capture_breaks;
+static int64_t longest_silence_ns;
+static bool capture_started;
+
+/* A ring of the latest segments fed. */
+static struct recent_segment recent_segments[RECENT_SEGMENTS];
+static unsigned recent_next;
+
 /* The time of the latest frame the first pass read: the end of the capture,
  * once every frame was read.  Kept as the frame's own time stamp, which
  * costs nothing to copy: only frames with something to draw convert it. */
@@ -103,8 +131,10 @@ static uint64_t address_pairs_seen[ADDRESS_PAIR_BITS / 64];
 struct first_pass_change {
     uint32_t frame;                 /* 0: nothing to take back */
     nstime_t capture_end;           /* the end of the capture before it */
-    guint records, rst_records, unjudged_records, connections, connection_starts, reuses;
+    guint records, rst_records, unjudged_records, connections, connection_starts, reuses, breaks;
                                     /* lengths before it */
+    int64_t longest_silence_ns;     /* the longest silence before it */
+    bool capture_started;           /* whether a frame came before it */
     bool stream_touched;            /* then: */
     uint32_t stream_id;             /* its tcp.stream, and */
     uint32_t latest;                /* latest_connection's entry before */
@@ -163,6 +193,11 @@ teardown_records_init(void)
     array_init(&records, sizeof(struct teardown_record));
     array_init(&rst_records, sizeof(struct rst_record));
     array_init(&unjudged_records, sizeof(struct unjudged_record));
+    array_init(&capture_breaks, sizeof(struct capture_break));
+    longest_silence_ns = 0;
+    capture_started = false;
+    memset(recent_segments, 0, sizeof recent_segments);
+    recent_next = 0;
     array_init(&connection_starts, sizeof(struct connection_start));
     array_init(&reuse_records, sizeof(struct teardown_reuse_record));
     memset(address_pairs_seen, 0, sizeof address_pairs_seen);
@@ -198,6 +233,17 @@ latest_connection_of(uint32_t stream_id, uint32_t *connection)
     return connection_to_feed(*connection);
 }
 
+/* The stream's latest connection becomes this one. */
+static void
+set_latest_connection(uint32_t stream_id, uint32_t index)
+{
+    uint32_t none = 0, index_plus_one = index + 1;
+
+    while (wmem_array_get_count(latest_connection) <= stream_id)
+        wmem_array_append_one(latest_connection, none);
+    memcpy(wmem_array_index(latest_connection, stream_id), &index_plus_one, sizeof index_plus_one);
+}
+
 /* A new connection for the stream, beginning at this frame. */
 static struct teardown_connection *
 begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
@@ -205,15 +251,12 @@ begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
     struct teardown_connection fresh;
     struct connection_numbering numbering = { { 0, 0 } };
     struct connection_start start = { .frame = frame, .connection = connections.count };
-    uint32_t none = 0, index_plus_one = connections.count + 1;
 
     teardown_connection_init(&fresh);
     *connection = connections.count;
     array_append(&connections, &fresh, sizeof fresh);
     array_append(&numberings, &numbering, sizeof numbering);
-    while (wmem_array_get_count(latest_connection) <= stream_id)
-        wmem_array_append_one(latest_connection, none);
-    memcpy(wmem_array_index(latest_connection, stream_id), &index_plus_one, sizeof index_plus_one);
+    set_latest_connection(stream_id, *connection);
     array_append(&connection_starts, &start, sizeof start);
     return connection_to_feed(*connection);
 }
@@ -283,6 +326,9 @@ begin_change(uint32_t frame)
     last_change.connections = connections.count;
     last_change.connection_starts = connection_starts.count;
     last_change.reuses = reuse_records.count;
+    last_change.breaks = capture_breaks.count;
+    last_change.longest_silence_ns = longest_silence_ns;
+    last_change.capture_started = capture_started;
     last_change.stream_touched = false;
     last_change.fed = false;
 }
@@ -297,6 +343,9 @@ take_back_change(void)
     numberings.count = last_change.connections;
     connection_starts.count = last_change.connection_starts;
     reuse_records.count = last_change.reuses;
+    capture_breaks.count = last_change.breaks;
+    longest_silence_ns = last_change.longest_silence_ns;
+    capture_started = last_change.capture_started;
     capture_end = last_change.capture_end;
     if (last_change.stream_touched)
         memcpy(wmem_array_index(latest_connection, last_change.stream_id), &last_change.latest,
@@ -346,27 +395,115 @@ settle_first_pass(const packet_info *pinfo)
 
 /* A frame that is said something about without a verdict. */
 static void
-add_unjudged(uint32_t frame, enum teardown_unjudged unjudged)
+add_unjudged(uint32_t frame, enum teardown_unjudged unjudged, uint32_t original)
 {
-    struct unjudged_record record = { .frame = frame, .unjudged = unjudged };
+    struct unjudged_record record = { .frame = frame, .original = original, .unjudged = (uint8_t)unjudged };
 
     array_append(&unjudged_records, &record, sizeof record);
 }
 
 enum teardown_unjudged
-teardown_unjudged_frame(uint32_t frame)
+teardown_unjudged_frame(uint32_t frame, uint32_t *original)
 {
     const struct unjudged_record *record = unjudged_records.count == 0 ? NULL :
         find_frame(&unjudged_records, sizeof *record, frame);
 
-    return record != NULL ? (enum teardown_unjudged)record->unjudged : TEARDOWN_JUDGED;
+    if (record == NULL)
+        return TEARDOWN_JUDGED;
+    *original = record->original;
+    return (enum teardown_unjudged)record->unjudged;
+}
+
+/* The frame's stretch of continuous capture: how many breaks came before
+ * or at it. */
+static uint32_t
+stretch_of(uint32_t frame)
+{
+    guint low = 0, high = capture_breaks.count;
+
+    while (low < high) {
+        guint middle = low + (high - low) / 2;
+
+        if (((const struct capture_break *)array_at(&capture_breaks, middle))->frame <= frame)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
+/* The time of the last frame of a stretch. */
+static const nstime_t *
+stretch_end(uint32_t stretch)
+{
+    if (stretch < capture_breaks.count)
+        return &((const struct capture_break *)array_at(&capture_breaks, stretch))->end_before;
+    return &capture_end;
+}
+
+/* First pass: whether the capture breaks before this frame. */
+static void
+note_capture_time(const packet_info *pinfo)
+{
+    int64_t silence_ns;
+    struct capture_break capture_break = { .frame = pinfo->num, .end_before = capture_end };
+
+    if (!capture_started) {
+        capture_started = true;
+        return;
+    }
+    silence_ns = teardown_time_since(teardown_clock_ns(&capture_clock, pinfo->abs_ts.secs, pinfo->abs_ts.nsecs),
+                                     teardown_clock_ns(&capture_clock, capture_end.secs, capture_end.nsecs));
+    if (teardown_capture_breaks(silence_ns, longest_silence_ns))
+        array_append(&capture_breaks, &capture_break, sizeof capture_break);
+    else if (silence_ns > longest_silence_ns)
+        longest_silence_ns = silence_ns;
+}
+
+/* The earlier segment of this stream that the segment is a copy of, if
+ * any: its frame. */
+static uint32_t
+copied_frame(uint32_t stream_id, const struct teardown_segment *segment)
+{
+    for (unsigned i = 0; i < RECENT_SEGMENTS; i++) {
+        const struct recent_segment *recent = &recent_segments[i];
+
+        /* A frame taken back by a read filter left its entry behind. */
+        if (recent->segment.frame != 0 && recent->segment.frame < segment->frame &&
+            recent->stream_id == stream_id && teardown_segment_copies(&recent->segment, segment))
+            return recent->segment.frame;
+    }
+    return 0;
+}
+
+static void
+remember_segment(uint32_t stream_id, const struct teardown_segment *segment)
+{
+    recent_segments[recent_next].stream_id = stream_id;
+    recent_segments[recent_next].segment = *segment;
+    recent_next = (recent_next + 1) % RECENT_SEGMENTS;
+}
+
+/* The first pass is about to feed an existing connection: remember it as
+ * it was. */
+static struct teardown_connection *
+feed_existing(uint32_t index)
+{
+    last_change.fed = true;
+    last_change.connection = index;
+    last_change.before = *connection_to_feed(index);
+    last_change.numbering_before = *(const struct connection_numbering *)array_at(&numberings, index);
+    return connection_to_feed(index);
 }
 
 /* The connection the segment belongs to, begun here when it is a stream's
  * first or starts over (and then, where it reuses an earlier connection's
- * addresses and ports, a reuse record); the first pass's change noted. */
+ * addresses and ports, a reuse record); the first pass's change noted.  A
+ * SYN that retries a refused or abandoned attempt of another stream (as
+ * Wireshark 4.4 and later number a retried SYN) goes on with that attempt. */
 static struct teardown_connection *
-connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint16_t flags, uint32_t *index)
+connection_of_segment(packet_info *pinfo, uint32_t stream_id, const struct teardown_segment *segment,
+                      uint32_t *index)
 {
     struct teardown_connection *connection = latest_connection_of(stream_id, index);
     struct teardown_reuse_record reuse = { .frame = pinfo->num, .earlier_stream = stream_id, .earlier = *index };
@@ -375,17 +512,17 @@ connection_of_segment(packet_info *pinfo, uint32_t stream_id, uint16_t flags, ui
     last_change.stream_touched = true;
     last_change.stream_id = stream_id;
     last_change.latest = connection == NULL ? 0 : *index + 1;
-    if (connection != NULL && !teardown_connection_starts_over(connection, flags)) {
-        last_change.fed = true;
-        last_change.connection = *index;
-        last_change.before = *connection;
-        last_change.numbering_before = *(const struct connection_numbering *)array_at(&numberings, *index);
-        return connection;
-    }
-    switch (teardown_reuse_source(connection, flags)) {
+    if (connection != NULL && !teardown_connection_starts_over(connection, segment))
+        return feed_existing(*index);
+    switch (teardown_reuse_source(connection, segment->flags)) {
     case TEARDOWN_REUSES_PREVIOUS:  reused = true; break;
     case TEARDOWN_REUSES_ELSEWHERE: reused = earlier_connection_elsewhere(pinfo, stream_id, &reuse); break;
     default:                        reused = false; break;
+    }
+    if (reused && connection == NULL && teardown_connection_retried(teardown_connection_at(reuse.earlier), segment)) {
+        *index = reuse.earlier;
+        set_latest_connection(stream_id, reuse.earlier);
+        return feed_existing(reuse.earlier);
     }
     connection = begin_connection(stream_id, pinfo->num, index);
     note_address_pair(pinfo);
@@ -407,7 +544,7 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     struct teardown_record record = { .frame = pinfo->num };
     struct rst_record rst;
     struct connection_numbering *numbering;
-    uint32_t index = 0;
+    uint32_t index = 0, original;
     bool encapsulated;
 
     if (!teardown_read_header(tree, &header))
@@ -420,7 +557,7 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         return NULL;
     case TEARDOWN_TCP_READDRESSED:
         if (header.flags & TEARDOWN_TH_FIN)
-            add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_READDRESSED_FIN);
+            add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_READDRESSED_FIN, 0);
         return NULL;
     case TEARDOWN_TCP_JUDGEABLE:
         break;
@@ -428,20 +565,29 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     /* TCP's conversation, looked up only where an embedded copy could be
      * judged with the carrier's addresses: the lookup costs every segment
      * about a thousand instructions. */
-    if (!teardown_read_segment(tree, tvb, pinfo, &header, &capture_clock, &segment) ||
+    if (!teardown_read_segment(tree, tvb, pinfo, &header, &capture_clock, capture_breaks.count, &segment) ||
         (encapsulated && !teardown_read_in_conversation(pinfo, header.stream_id)))
         return NULL;
+    /* The same packet captured again is no new segment; said to be a copy
+     * where its original was said something about. */
+    if ((original = copied_frame(header.stream_id, &segment)) != 0) {
+        if (find_frame(&records, sizeof record, original) != NULL ||
+            (reuse_records.count > 0 && find_frame(&reuse_records, sizeof(struct teardown_reuse_record), original)))
+            add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_COPY, original);
+        return NULL;
+    }
+    remember_segment(header.stream_id, &segment);
     /* One socket connected to itself: a single endpoint, nothing to judge. */
     if (addresses_equal(&pinfo->net_src, &pinfo->net_dst) && pinfo->srcport == pinfo->destport) {
         if (header.flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST))
-            add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_SELF_CONNECTED);
+            add_unjudged(pinfo->num, TEARDOWN_UNJUDGED_SELF_CONNECTED, 0);
         return NULL;
     }
     /* The state machine takes segments in capture order only. */
     if (records.count > 0 && ((const struct teardown_record *)array_at(&records, records.count - 1))->frame >= pinfo->num)
         return NULL;
 
-    connection = connection_of_segment(pinfo, header.stream_id, header.flags, &index);
+    connection = connection_of_segment(pinfo, header.stream_id, &segment, &index);
     if (!teardown_connection_update(connection, &segment, &record.verdict, &rst.rst))
         return NULL;
     record.connection = index;
@@ -464,6 +610,7 @@ teardown_record_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (last_change.frame == pinfo->num)
         take_back_change();
     begin_change(pinfo->num);
+    note_capture_time(pinfo);
     capture_end = pinfo->abs_ts;
     return analyze_frame(tvb, pinfo, tree);
 }
@@ -482,7 +629,9 @@ teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, st
     view->config = *teardown_current_config();
     /* Once every frame was read, the end of the capture is known. */
     view->config.capture_end_known = PINFO_FD_VISITED(pinfo);
-    view->config.capture_end_ns = teardown_clock_ns(&capture_clock, capture_end.secs, capture_end.nsecs);
+    view->config.stretch = stretch_of(pinfo->num);
+    view->config.stretch_end_ns = teardown_clock_ns(&capture_clock, stretch_end(view->config.stretch)->secs,
+                                                    stretch_end(view->config.stretch)->nsecs);
     time_ns = teardown_clock_ns(&capture_clock, pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
     view->connection_index = judged ? record->connection : reuse->connection;
     view->connection = teardown_connection_at(view->connection_index);

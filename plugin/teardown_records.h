@@ -15,7 +15,9 @@
 enum teardown_unjudged {
     TEARDOWN_JUDGED,                  /* nothing: it has a verdict */
     TEARDOWN_UNJUDGED_SELF_CONNECTED, /* a FIN or RST of a socket connected to itself */
-    TEARDOWN_UNJUDGED_READDRESSED_FIN /* a FIN whose payload re-addressed the packet */
+    TEARDOWN_UNJUDGED_READDRESSED_FIN,/* a FIN whose payload re-addressed the packet */
+    TEARDOWN_UNJUDGED_COPY            /* the same packet as an earlier frame,
+                                         captured again at another point */
 };
 
 /* What is kept of one frame the core has a verdict for, in 28 bytes.
@@ -82,8 +84,9 @@ const struct teardown_record *teardown_record_frame(tvbuff_t *tvb, packet_info *
  * nothing to draw. */
 bool teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, struct teardown_view *view);
 
-/* Why a frame without a record is said something about anyway, if it is. */
-enum teardown_unjudged teardown_unjudged_frame(uint32_t frame);
+/* Why a frame without a record is said something about anyway, if it is;
+ * for a copy, *original is the frame it copies. */
+enum teardown_unjudged teardown_unjudged_frame(uint32_t frame, uint32_t *original);
 
 /* The connection the frame opened, if it opened one. */
 bool teardown_opened_connection(uint32_t frame, uint32_t *connection);

@@ -154,9 +154,10 @@ ack_beyond_fin_sentence(const struct teardown_view *view, packet_info *pinfo)
     const struct teardown_annotation *annotation = &view->annotation;
 
     return wmem_strdup_printf(pinfo->pool,
-        "ACK %u acknowledges beyond the FIN of frame %u: expected %u (FIN seq %u + 1)",
+        "ACK %u acknowledges beyond the FIN of frame %u: expected %u (FIN seq %u + 1)%s",
         teardown_shown_ack(view, annotation->verdict.ack), annotation->peer_fin_frame,
-        teardown_shown_ack(view, annotation->expected_ack), teardown_shown_ack(view, annotation->peer_fin_seq));
+        teardown_shown_ack(view, annotation->expected_ack), teardown_shown_ack(view, annotation->peer_fin_seq),
+        annotation->ack_refused ? "; its sender sent the FIN again, not accepting it: no step 2" : "");
 }
 
 static const char *
@@ -211,8 +212,28 @@ fin_retransmission_sentence(const struct teardown_view *view, packet_info *pinfo
 static const char *
 reset_during_teardown_sentence(const struct teardown_view *view, packet_info *pinfo)
 {
-    return wmem_strdup_printf(pinfo->pool, "RST during the teardown begun by the FIN of frame %u",
-                              view->annotation.step1_frame);
+    const struct teardown_annotation *annotation = &view->annotation;
+    const char *cause = teardown_rst_cause_name((enum teardown_rst_cause)annotation->rst_cause);
+
+    if (annotation->verdict.role == TEARDOWN_ROLE_PASSIVE)
+        return wmem_strdup_printf(pinfo->pool,
+            "The passive closer answered the FIN of frame %u with an RST instead of a FIN of its own "
+            "(cause: %s): an abortive close, with nothing in flight", annotation->step1_frame, cause);
+    return wmem_strdup_printf(pinfo->pool,
+        "The active closer ended the teardown it began with the FIN of frame %u by an RST (cause: %s): "
+        "an abortive close, with nothing in flight", annotation->step1_frame, cause);
+}
+
+static const char *
+reset_discards_data_sentence(const struct teardown_view *view, packet_info *pinfo)
+{
+    const struct teardown_annotation *annotation = &view->annotation;
+
+    return wmem_strdup_printf(pinfo->pool, "RST during the teardown begun by the FIN of frame %u discards data %s",
+        annotation->step1_frame,
+        annotation->rst_discards == TEARDOWN_RST_DISCARDS_OWN ?
+            "its sender had sent and its peer had not acknowledged" :
+            "its peer had sent and its sender had not acknowledged (sent after its FIN, or never read)");
 }
 
 static const char *
@@ -272,18 +293,63 @@ close_wait_sentence(const struct teardown_view *view, packet_info *pinfo, bool s
     const struct teardown_annotation *annotation = &view->annotation;
     struct endpoint_words who = endpoint_words(view, pinfo, annotation->passive);
 
+    if (sending)
+        return wmem_strdup_printf(pinfo->pool,
+            ENDPOINT_FORMAT " acknowledged the FIN of frame %u and was still sending data %.3f s later when the "
+            "capture ended (CLOSE-WAIT: a half-close in progress)",
+            ENDPOINT_ARGS(who), annotation->step1_frame, annotation->waiting_ns / 1e9);
     return wmem_strdup_printf(pinfo->pool,
-        ADDRESS_FORMAT " acknowledged the FIN of frame %u %s: still half-open %.3f s later when the "
-        "capture ended (CLOSE-WAIT%s)",
-        ADDRESS_ARGS(who), annotation->step1_frame, sending ? "and was still sending data" : "but never closed",
-        annotation->unfinished_ns / 1e9, sending ? ": a half-close in progress" : "; the peer waits in FIN-WAIT-2");
+        ENDPOINT_FORMAT " held CLOSE-WAIT %.3f s after acknowledging the FIN of frame %u, while the capture ran "
+        "on: its application never closed (teardown.stuck_after: %g s)",
+        ENDPOINT_ARGS(who), annotation->waiting_ns / 1e9, annotation->step1_frame,
+        view->config.stuck_after_ns / 1e9);
 }
 
 static const char *
 fin_unanswered_sentence(const struct teardown_view *view, packet_info *pinfo)
 {
-    return wmem_strdup_printf(pinfo->pool, "The FIN of frame %u was never acknowledged (%.3f s until the capture ended)",
-                              view->annotation.step1_frame, view->annotation.unfinished_ns / 1e9);
+    return wmem_strdup_printf(pinfo->pool,
+        "The FIN of frame %u was never acknowledged in the %.3f s the capture ran on after it, though its "
+        "sender sent again, with its peer's direction captured", view->annotation.step1_frame,
+        view->annotation.waiting_ns / 1e9);
+}
+
+/* Why a teardown still under way at the end is no warning. */
+static const char *
+unfinished_at_end_sentence(const struct teardown_view *view, packet_info *pinfo)
+{
+    const struct teardown_annotation *annotation = &view->annotation;
+    const char *why;
+
+    switch ((enum teardown_unfinished_why)annotation->unfinished_why) {
+    case TEARDOWN_UNFINISHED_CLOSE_WAIT_SHORT:
+        why = wmem_strdup_printf(pinfo->pool, "the passive closer had acknowledged the FIN and not sent its own "
+                                 "(CLOSE-WAIT), for less than teardown.stuck_after (%g s)",
+                                 view->config.stuck_after_ns / 1e9);
+        break;
+    case TEARDOWN_UNFINISHED_ACKED_BEYOND:
+        why = "its only ACKs went beyond it: the ends disagree on sequence numbers (ack_beyond_fin)";
+        break;
+    default:
+        why = "no ACK of the FIN was captured, and its sender never sent it again, as it would had none come";
+        break;
+    }
+    if (annotation->unfinished_why == TEARDOWN_UNFINISHED_CLOSE_WAIT_SHORT)
+        return wmem_strdup_printf(pinfo->pool, "Still under way %.3f s after this frame, when the capture ended: %s",
+                                  annotation->waiting_ns / 1e9, why);
+    return wmem_strdup_printf(pinfo->pool, "Still under way %.3f s after the FIN of frame %u, when the capture "
+                              "ended: %s", annotation->waiting_ns / 1e9, annotation->step1_frame, why);
+}
+
+static const char *
+direction_not_captured_sentence(const struct teardown_view *view, packet_info *pinfo)
+{
+    struct endpoint_words who = endpoint_words(view, pinfo, view->annotation.passive);
+
+    return wmem_strdup_printf(pinfo->pool,
+        ENDPOINT_FORMAT " sent nothing this capture holds: its answer to the FIN of frame %u travels the other "
+        "way, which was not captured (a one-way capture, asymmetric routing, a filter)",
+        ENDPOINT_ARGS(who), view->annotation.step1_frame);
 }
 
 static const char *
@@ -314,6 +380,7 @@ teardown_check_sentence(const struct teardown_view *view, packet_info *pinfo, en
         return "FIN without the ACK flag: expected ACK on every segment after the first";
     case TEARDOWN_CHECK_INDEX_FIN_RETRANSMISSION:    return fin_retransmission_sentence(view, pinfo);
     case TEARDOWN_CHECK_INDEX_RESET_DURING_TEARDOWN: return reset_during_teardown_sentence(view, pinfo);
+    case TEARDOWN_CHECK_INDEX_RESET_DISCARDS_DATA:   return reset_discards_data_sentence(view, pinfo);
     case TEARDOWN_CHECK_INDEX_HALF_CLOSE_DATA:       return half_close_data_sentence(view, pinfo);
     case TEARDOWN_CHECK_INDEX_RST_TTL_MISMATCH:      return rst_ttl_mismatch_sentence(view, pinfo);
     case TEARDOWN_CHECK_INDEX_RST_SENDER_ALIVE:      return rst_sender_alive_sentence(view, pinfo);
@@ -322,6 +389,8 @@ teardown_check_sentence(const struct teardown_view *view, packet_info *pinfo, en
     case TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK:      return close_wait_sentence(view, pinfo, false);
     case TEARDOWN_CHECK_INDEX_CLOSE_WAIT_SENDING:    return close_wait_sentence(view, pinfo, true);
     case TEARDOWN_CHECK_INDEX_FIN_UNANSWERED:        return fin_unanswered_sentence(view, pinfo);
+    case TEARDOWN_CHECK_INDEX_UNFINISHED_AT_END:     return unfinished_at_end_sentence(view, pinfo);
+    case TEARDOWN_CHECK_INDEX_DIRECTION_NOT_CAPTURED: return direction_not_captured_sentence(view, pinfo);
     case TEARDOWN_CHECK_INDEX_REUSE_IN_TIME_WAIT:    return reuse_in_time_wait_sentence(view, pinfo);
     case TEARDOWN_CHECK_COUNT:
         break;
@@ -360,10 +429,17 @@ teardown_rst_origin_sentence(const struct teardown_view *view, packet_info *pinf
 }
 
 const char *
-teardown_unjudged_sentence(enum teardown_unjudged unjudged, packet_info *pinfo, const char **brief)
+teardown_unjudged_sentence(enum teardown_unjudged unjudged, uint32_t original, packet_info *pinfo,
+                           const char **brief)
 {
     struct endpoint_words socket;
 
+    if (unjudged == TEARDOWN_UNJUDGED_COPY) {
+        *brief = wmem_strdup_printf(pinfo->pool, "copy of frame %u", original);
+        return wmem_strdup_printf(pinfo->pool,
+            "Copy of frame %u: the same packet captured again at another point (several interfaces, both ports "
+            "of a switch); no new segment", original);
+    }
     if (unjudged == TEARDOWN_UNJUDGED_SELF_CONNECTED) {
         socket = packet_endpoint_words(pinfo, true, TEARDOWN_SIDE_UNKNOWN, pinfo->srcport);
         *brief = "socket connected to itself";

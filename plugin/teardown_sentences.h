@@ -30,8 +30,10 @@ const char *teardown_check_sentence(const struct teardown_view *view, packet_inf
 /* Why an RST's origin is what it is. */
 const char *teardown_rst_origin_sentence(const struct teardown_view *view, packet_info *pinfo);
 
-/* An unjudged frame's one line, and its *brief words for the Info column. */
-const char *teardown_unjudged_sentence(enum teardown_unjudged unjudged, packet_info *pinfo, const char **brief);
+/* An unjudged frame's one line, and its *brief words for the Info column;
+ * original is the frame a copy copies. */
+const char *teardown_unjudged_sentence(enum teardown_unjudged unjudged, uint32_t original, packet_info *pinfo,
+                                       const char **brief);
 
 /* "(the capture's clock went backwards)" where a teardown ended before it
  * began: the capture's clock was stepped, or captures were merged. */

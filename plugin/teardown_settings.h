@@ -32,6 +32,27 @@
 /* How long the endpoint that closed first holds TIME-WAIT: Linux's. */
 #define TEARDOWN_TIME_WAIT_DEFAULT_S 60
 
+/* A teardown that stood still this long while the capture ran on is
+ * stuck.  Linux's tcp_fin_timeout: by then the kernel of an active closer
+ * that is done has given up its FIN-WAIT-2, and only the passive closer's
+ * application can end a CLOSE-WAIT, which has no timer of its own. */
+#define TEARDOWN_STUCK_AFTER_DEFAULT_S 60
+
+/* The capture breaks where its clock goes back, or where it falls silent
+ * for more than BREAK_FACTOR times its longest silence before and more
+ * than BREAK_MIN_S (merged captures, a capture stopped and started again):
+ * no time is measured across a break.  A capture quiet for minutes at a
+ * time keeps its rhythm; one that was busy and then shows nothing for an
+ * hour did not see that hour. */
+#define TEARDOWN_BREAK_FACTOR 10
+#define TEARDOWN_BREAK_MIN_S 600
+
+/* Two copies of one packet, captured at two points (both ports of a
+ * switch, every interface of a router), come this close together; a
+ * retransmission never does (RFC 6298's minimum RTO is 1 s, Linux's
+ * 200 ms). */
+#define TEARDOWN_COPY_WITHIN_MS 100
+
 /* What is wrong with a setting's text. */
 enum teardown_setting_error {
     TEARDOWN_SETTING_OK,

@@ -135,6 +135,15 @@ begin_verdict(const struct teardown_connection *connection, const struct teardow
     out->state_before[1] = endpoint_state(connection, 1);
 }
 
+/* Past the handshake: a SYN+ACK was seen, or no handshake at all (the
+ * connection began before the capture).  A segment before then may belong
+ * to an attempt the other end never accepted. */
+static bool
+synchronized(const struct teardown_connection *connection)
+{
+    return connection->synack_seen || opener_of(connection) == TEARDOWN_NO_ENDPOINT;
+}
+
 /* What every segment without RST tells about its sender, for judging a
  * later RST: its hop signature, how far it has sent, and whether it was
  * re-sending payload or probing with a keep-alive (RFC 9293 §3.8.4: one
@@ -143,21 +152,42 @@ static void
 note_sender(struct teardown_connection *connection, const struct teardown_segment *segment)
 {
     struct teardown_endpoint *own = &connection->endpoint[segment->endpoint];
+    struct teardown_endpoint *peer = &connection->endpoint[segment->endpoint ^ 1];
     bool syn_or_fin = segment->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_FIN);
     uint32_t end = segment->seq + segment->len + (syn_or_fin ? 1 : 0);
     bool after_idle = connection->seen_any &&
                       teardown_time_since(segment->time_ns, connection->last_time_ns) >= TEARDOWN_IDLE_NS;
+    bool new_payload = segment->len > 0 &&
+                       (!own->sent_any || seq_distance(segment->seq + segment->len, own->next_seq) > 0);
 
     own->keep_alive = own->sent_any && !syn_or_fin && segment->len <= 1 &&
                       segment->seq == own->next_seq - 1 && after_idle;
-    if (own->keep_alive || segment->len == 0 || !own->sent_any ||
-        seq_distance(segment->seq + segment->len, own->next_seq) > 0)
+    if (own->keep_alive || segment->len == 0 || new_payload) {
         own->retransmissions = 0;
-    else if (own->retransmissions < UINT8_MAX)
-        own->retransmissions++;
+    } else {
+        if (own->retransmissions < UINT8_MAX)
+            own->retransmissions++;
+        /* Payload sent again after its own FIN: waiting for an answer. */
+        if (own->fin_frame != 0)
+            own->retried = true;
+    }
+    /* Payload the peer has not acknowledged yet, first copy or not: the
+     * first copy may have gone uncaptured. */
+    if (segment->len > 0 && (!peer->acked_known || seq_distance(segment->seq + segment->len, peer->acked) > 0))
+        own->unacked_data = true;
     if (!own->sent_any || seq_distance(end, own->next_seq) > 0)
         own->next_seq = end;
     own->sent_any = true;
+    own->ip_id = segment->ip_id;
+    own->ip_id_known = segment->ip_id_known;
+    if ((segment->flags & (TEARDOWN_TH_ACK | TEARDOWN_TH_SYN)) == TEARDOWN_TH_ACK) {
+        own->acked = segment->ack;
+        own->acked_known = true;
+    }
+    /* The peer's payload ends at its FIN, or where it has sent up to. */
+    if ((segment->flags & TEARDOWN_TH_ACK) && peer->unacked_data &&
+        seq_distance(segment->ack, peer->fin_frame != 0 ? peer->fin_seq : peer->next_seq) >= 0)
+        peer->unacked_data = false;
 
     if (segment->hops_known) {
         if (own->hop_segments == 0)
@@ -169,17 +199,33 @@ note_sender(struct teardown_connection *connection, const struct teardown_segmen
     }
 }
 
-/* A real endpoint that reset a connection sends nothing more on it: data,
- * a FIN, or an ACK of more than its RST acknowledged show it alive. */
+/* An endpoint that reset its own connection sends nothing more on it; one
+ * whose RST did not take effect carries on.  Only what shows the
+ * connection living on counts: new payload or a FIN from where the RST
+ * was, in the same sequence space (within a window past it), or an ACK of
+ * what the peer sent after the RST (the peer's next sequence number was
+ * frozen there), within a window past it.  RSTs that did not end the
+ * sender's own synchronized connection in sequence (an answer to a stray
+ * segment, an attempt given up) prove nothing either way.  A refusal is
+ * undone when the refuser accepts the very SYN it refused, which nobody
+ * sent again. */
 static bool
-shows_alive(const struct teardown_endpoint *own, const struct teardown_segment *segment)
+shows_alive(const struct teardown_endpoint *own, const struct teardown_endpoint *peer,
+            const struct teardown_segment *segment)
 {
-    if (own->rst_frame == 0 || own->alive_frame != 0 ||
-        (segment->flags & (TEARDOWN_TH_RST | TEARDOWN_TH_SYN)))
+    int64_t from_rst = seq_distance(segment->seq, own->rst_seq);
+    int64_t past_peer = seq_distance(segment->ack, peer->next_seq);
+
+    if (own->rst_frame == 0 || own->alive_frame != 0 || (segment->flags & TEARDOWN_TH_RST))
         return false;
-    return segment->len > 0 || (segment->flags & TEARDOWN_TH_FIN) ||
-           (own->rst_had_ack && (segment->flags & TEARDOWN_TH_ACK) &&
-            seq_distance(segment->ack, own->rst_ack) > 0);
+    if (segment->flags & TEARDOWN_TH_SYN)
+        return own->rst_refused && (segment->flags & TEARDOWN_TH_ACK) && peer->sent_any &&
+               segment->ack == peer->next_seq;
+    if (!own->rst_in_sequence)
+        return false;
+    if ((segment->len > 0 || (segment->flags & TEARDOWN_TH_FIN)) && from_rst >= 0 && from_rst <= UINT16_MAX)
+        return true;
+    return (segment->flags & TEARDOWN_TH_ACK) && past_peer > 0 && past_peer <= UINT16_MAX;
 }
 
 /* What came just before an RST (the connection as it was before it), the first
@@ -191,7 +237,9 @@ rst_cause(const struct teardown_connection *connection, const struct teardown_se
     const struct teardown_endpoint *own = &connection->endpoint[segment->endpoint];
     const struct teardown_endpoint *peer = &connection->endpoint[segment->endpoint ^ 1];
 
-    if (pattern == TEARDOWN_PATTERN_REFUSED)
+    /* A refusal, or the refusal of a retry of a refused attempt. */
+    if (pattern == TEARDOWN_PATTERN_REFUSED ||
+        (connection->pattern == TEARDOWN_PATTERN_REFUSED && segment->endpoint != connection->syn_sender))
         return TEARDOWN_RST_CAUSE_REFUSED;
     if (pattern == TEARDOWN_PATTERN_ABANDONED)
         return TEARDOWN_RST_CAUSE_ABANDONED;
@@ -212,10 +260,11 @@ rst_cause(const struct teardown_connection *connection, const struct teardown_se
  * sender's first RST is remembered, to see whether the sender lives on. */
 static void
 judge_rst(struct teardown_connection *connection, const struct teardown_segment *segment,
-          enum teardown_pattern pattern, struct teardown_verdict *out,
+          enum teardown_pattern pattern, bool ends, struct teardown_verdict *out,
           struct teardown_rst_verdict *rst)
 {
     struct teardown_endpoint *own = &connection->endpoint[segment->endpoint];
+    const struct teardown_endpoint *peer = &connection->endpoint[segment->endpoint ^ 1];
 
     memset(rst, 0, sizeof *rst);
     rst->hops_known = segment->hops_known;
@@ -241,10 +290,38 @@ judge_rst(struct teardown_connection *connection, const struct teardown_segment 
     if (rst->origin == TEARDOWN_RST_ORIGIN_PATH)
         out->checks |= TEARDOWN_CHECK_RST_TTL_MISMATCH;
     if (own->rst_frame == 0) {
+        int64_t past_next = seq_distance(segment->seq, own->next_seq);
+
         own->rst_frame = segment->frame;
-        own->rst_had_ack = segment->flags & TEARDOWN_TH_ACK;
-        own->rst_ack = segment->ack;
+        own->rst_seq = segment->seq;
+        /* Only an RST that ends a connection its sender took part in (it
+         * acknowledged something, or the capture holds nothing of it before),
+         * at its own next sequence number, within a window past what the
+         * capture saw of it, or where the peer's latest ACK expects it, can
+         * be tested by what the sender does next. */
+        own->rst_in_sequence =
+            ends && synchronized(connection) &&
+            (!own->sent_any ||
+             (own->acked_known && ((past_next >= 0 && past_next <= UINT16_MAX) ||
+                                   (peer->acked_known && segment->seq == peer->acked))));
+        own->rst_refused = pattern == TEARDOWN_PATTERN_REFUSED;
     }
+}
+
+/* What an RST during a teardown throws away: payload one end sent and the
+ * other had not acknowledged (the RST's own ACK counts). */
+static enum teardown_rst_discards
+rst_discards(struct teardown_connection *connection, const struct teardown_segment *segment)
+{
+    const struct teardown_endpoint *own = &connection->endpoint[segment->endpoint];
+    struct teardown_endpoint *peer = &connection->endpoint[segment->endpoint ^ 1];
+
+    if ((segment->flags & TEARDOWN_TH_ACK) && peer->unacked_data &&
+        seq_distance(segment->ack, peer->fin_frame != 0 ? peer->fin_seq : peer->next_seq) >= 0)
+        peer->unacked_data = false;
+    if (peer->unacked_data)
+        return TEARDOWN_RST_DISCARDS_PEERS;
+    return own->unacked_data ? TEARDOWN_RST_DISCARDS_OWN : TEARDOWN_RST_DISCARDS_NOTHING;
 }
 
 /* After the end of a connection, until a new one starts over: RSTs still
@@ -255,12 +332,10 @@ update_after_end(struct teardown_connection *connection, const struct teardown_s
 {
     struct teardown_endpoint *own = &connection->endpoint[segment->endpoint];
 
-    if (segment->flags & TEARDOWN_TH_SYN)
-        return false;
     if (segment->flags & TEARDOWN_TH_RST) {
         begin_verdict(connection, segment, out);
-        judge_rst(connection, segment, TEARDOWN_PATTERN_NONE, out, rst);
-    } else if (shows_alive(own, segment)) {
+        judge_rst(connection, segment, TEARDOWN_PATTERN_NONE, false, out, rst);
+    } else if (shows_alive(own, &connection->endpoint[segment->endpoint ^ 1], segment)) {
         own->alive_frame = segment->frame;
         begin_verdict(connection, segment, out);
         out->checks = TEARDOWN_CHECK_RST_SENDER_ALIVE;
@@ -288,7 +363,7 @@ handle_reset(struct teardown_connection *connection, const struct teardown_segme
     if (connection->active != TEARDOWN_NO_ENDPOINT) {
         if (connection->pattern != TEARDOWN_PATTERN_NONE) {
             /* After a completed teardown: no pattern, role or step. */
-            judge_rst(connection, segment, TEARDOWN_PATTERN_NONE, out, rst);
+            judge_rst(connection, segment, TEARDOWN_PATTERN_NONE, false, out, rst);
             out->state_after[0] = out->state_before[0];
             out->state_after[1] = out->state_before[1];
             connection->ended = true;
@@ -304,10 +379,12 @@ handle_reset(struct teardown_connection *connection, const struct teardown_segme
         out->sender_side = side_of(connection, sender);
     }
 
-    judge_rst(connection, segment, pattern, out, rst);
+    judge_rst(connection, segment, pattern, true, out, rst);
     connection->end_rst_origin = rst->origin;
     connection->end_rst_cause = rst->cause;
-    if ((pattern == TEARDOWN_PATTERN_RESET || pattern == TEARDOWN_PATTERN_ABORT) && connection->seen_any) {
+    /* Idle time is measured over continuous capture only. */
+    if ((pattern == TEARDOWN_PATTERN_RESET || pattern == TEARDOWN_PATTERN_ABORT) && connection->seen_any &&
+        (uint16_t)segment->stretch == connection->last_stretch) {
         connection->end_idle_known = true;
         connection->end_idle_ns = teardown_time_since(segment->time_ns, connection->last_time_ns);
     }
@@ -318,7 +395,10 @@ handle_reset(struct teardown_connection *connection, const struct teardown_segme
     if (pattern == TEARDOWN_PATTERN_RESET) {
         connection->pattern_segments = ++connection->teardown_segments;
         out->role = role_of(connection, sender);
-        out->checks |= TEARDOWN_CHECK_RESET_DURING_TEARDOWN;
+        /* An abortive close is ordinary; one that throws data away is not. */
+        rst->discards = rst_discards(connection, segment);
+        out->checks |= rst->discards == TEARDOWN_RST_DISCARDS_NOTHING ? TEARDOWN_CHECK_RESET_DURING_TEARDOWN
+                                                                       : TEARDOWN_CHECK_RESET_DISCARDS_DATA;
     } else {
         connection->pattern_segments = 1;
         /* Whoever resets an unclosed connection tears it down. */
@@ -328,18 +408,54 @@ handle_reset(struct teardown_connection *connection, const struct teardown_segme
     }
 }
 
+/* What the sender of a segment was like before it: the state machine
+ * notes each segment's sender first, then judges it. */
+struct sender_before {
+    bool     first_segment;   /* the connection's first segment */
+    bool     out_of_window;   /* the segment starts more than a window past
+                                 all its sender had sent */
+    uint16_t ip_id;           /* the sender's previous IPv4 identification, */
+    bool     ip_id_known;     /* when known */
+};
+
+/* Whether the segment left its sender before the sender's previous one,
+ * though captured after it: its IPv4 identification comes just before
+ * (stacks count it up per connection or per host). */
+static bool
+sent_before(const struct teardown_segment *segment, const struct sender_before *before)
+{
+    int16_t distance = (int16_t)(uint16_t)(segment->ip_id - before->ip_id);
+
+    return segment->ip_id_known && before->ip_id_known && distance < 0 && distance > -256;
+}
+
+/* A FIN sent again after an ACK beyond it covered it: its sender did not
+ * accept that ACK (RFC 9293 §3.10.7.4: an ACK of something not yet sent is
+ * dropped).  The FIN is unacknowledged again, and ACKs beyond it no longer
+ * cover it; the sequence numbers are out of step (ack_beyond_fin said so). */
+static void
+refuse_ack_beyond(struct teardown_connection *connection, struct teardown_endpoint *own)
+{
+    if (own->ack_frame == 0 || !own->covered_beyond || connection->pattern != TEARDOWN_PATTERN_NONE)
+        return;
+    own->ack_frame = 0;
+    own->beyond_refused = true;
+    if (own->fin_step == 1)
+        connection->step2_frame = 0;
+}
+
 /* A FIN: step 1, step 3, a retransmission, or a FIN that moved.  Returns
  * whether it is a retransmission. */
 static bool
 handle_fin(struct teardown_connection *connection, const struct teardown_segment *segment,
-           bool first_segment, struct teardown_verdict *out)
+           const struct sender_before *before, struct teardown_verdict *out)
 {
     uint8_t sender = segment->endpoint;
     struct teardown_endpoint *own = &connection->endpoint[sender];
     const struct teardown_endpoint *peer = &connection->endpoint[sender ^ 1];
     uint32_t fin_seq = segment->seq + segment->len;
 
-    if (!(segment->flags & TEARDOWN_TH_ACK) && !first_segment)
+    if (!(segment->flags & TEARDOWN_TH_ACK) && !before->first_segment && synchronized(connection))
         out->checks |= TEARDOWN_CHECK_FIN_WITHOUT_ACK;
 
     if (own->fin_frame != 0) {
@@ -347,14 +463,18 @@ handle_fin(struct teardown_connection *connection, const struct teardown_segment
             out->retransmission = true;
             out->steps |= TEARDOWN_STEP(own->fin_step);
             out->checks |= TEARDOWN_CHECK_FIN_RETRANSMISSION;
+            own->retried = true;
+            refuse_ack_beyond(connection, own);
         } else {
             out->checks |= TEARDOWN_CHECK_FIN_SEQ_CHANGED;
         }
     } else if (connection->active == TEARDOWN_NO_ENDPOINT) {
         connection->active = sender;
         connection->step1_time_ns = segment->time_ns;
-        connection->step1_idle_known = connection->seen_any;
-        if (connection->seen_any)
+        connection->step1_stretch = (uint16_t)segment->stretch;
+        /* Idle time is measured over continuous capture only. */
+        connection->step1_idle_known = connection->seen_any && (uint16_t)segment->stretch == connection->last_stretch;
+        if (connection->step1_idle_known)
             connection->step1_idle_ns = teardown_time_since(segment->time_ns, connection->last_time_ns);
         infer_client_from_ports(connection);
         connection->initiator = side_of(connection, sender);
@@ -364,6 +484,7 @@ handle_fin(struct teardown_connection *connection, const struct teardown_segment
         own->fin_step = 3;
         connection->step3_frame = segment->frame;
         connection->step3_time_ns = segment->time_ns;
+        connection->step3_stretch = (uint16_t)segment->stretch;
         /* A FIN sent before its sender saw the other one: both close, and
          * the sender was never in CLOSE-WAIT, whatever the capture point
          * assumed when it saw the first FIN go by. */
@@ -380,7 +501,7 @@ handle_fin(struct teardown_connection *connection, const struct teardown_segment
 
     if (role_of(connection, sender) == TEARDOWN_ROLE_PASSIVE && connection->step2_frame != 0 &&
         (segment->flags & TEARDOWN_TH_ACK) &&
-        seq_distance(segment->ack, peer->fin_seq + 1) < 0)
+        seq_distance(segment->ack, peer->fin_seq + 1) < 0 && !sent_before(segment, before))
         out->checks |= TEARDOWN_CHECK_ACK_REGRESSED;
     return out->retransmission;
 }
@@ -390,14 +511,17 @@ handle_fin(struct teardown_connection *connection, const struct teardown_segment
  * retransmission of the sender's own FIN is no sequence mismatch. */
 static void
 handle_ack(struct teardown_connection *connection, const struct teardown_segment *segment,
-           bool fin_retransmission, struct teardown_verdict *out)
+           const struct sender_before *before, bool fin_retransmission, struct teardown_verdict *out)
 {
     uint8_t sender = segment->endpoint;
     const struct teardown_endpoint *own = &connection->endpoint[sender];
     struct teardown_endpoint *peer = &connection->endpoint[sender ^ 1];
     int64_t beyond;
 
-    if (peer->fin_frame == 0)
+    /* A segment far outside its sender's sequence space is not acceptable
+     * to its receiver, which drops it unread (RFC 9293 §3.10.7.4): its ACK
+     * acknowledges nothing.  Damaged and crafted segments look like this. */
+    if (peer->fin_frame == 0 || before->out_of_window)
         return;
     beyond = seq_distance(segment->ack, peer->fin_seq + 1);
     /* Later ACKs beyond the same FIN repeat the same news. */
@@ -405,10 +529,11 @@ handle_ack(struct teardown_connection *connection, const struct teardown_segment
         peer->acked_beyond = true;
         out->checks |= TEARDOWN_CHECK_ACK_BEYOND_FIN;
     }
-    if (beyond < 0 || peer->ack_frame != 0)
+    if (beyond < 0 || peer->ack_frame != 0 || (beyond > 0 && peer->beyond_refused))
         return;
 
     peer->ack_frame = segment->frame;
+    peer->covered_beyond = beyond > 0;
     if (peer->fin_step == 1) {
         connection->step2_frame = segment->frame;
         out->steps |= TEARDOWN_STEP(2);
@@ -471,7 +596,11 @@ update_connection(struct teardown_connection *connection, const struct teardown_
                   struct teardown_verdict *out, struct teardown_rst_verdict *rst)
 {
     uint8_t sender = segment->endpoint;
-    bool first_segment = !connection->seen_any;
+    const struct teardown_endpoint *own = &connection->endpoint[sender];
+    struct sender_before before = {
+        .first_segment = !connection->seen_any, .ip_id = own->ip_id, .ip_id_known = own->ip_id_known,
+        .out_of_window = own->sent_any && seq_distance(segment->seq, own->next_seq) > UINT16_MAX,
+    };
     bool closing_segment = segment->flags & (TEARDOWN_TH_FIN | TEARDOWN_TH_RST);
     bool fin_retransmission = false;
 
@@ -500,11 +629,11 @@ update_connection(struct teardown_connection *connection, const struct teardown_
     note_established(connection, sender);
     check_half_close(connection, segment, out);
     if (segment->flags & TEARDOWN_TH_FIN)
-        fin_retransmission = handle_fin(connection, segment, first_segment, out);
+        fin_retransmission = handle_fin(connection, segment, &before, out);
     if (connection->active != TEARDOWN_NO_ENDPOINT)
         connection->teardown_segments++;
     if (segment->flags & TEARDOWN_TH_ACK)
-        handle_ack(connection, segment, fin_retransmission, out);
+        handle_ack(connection, segment, &before, fin_retransmission, out);
     check_data_after_fin(connection, segment, out);
     check_completion(connection, out);
 
@@ -542,11 +671,18 @@ teardown_connection_update(struct teardown_connection *connection,
                        struct teardown_verdict *out,
                        struct teardown_rst_verdict *rst_out)
 {
-    bool ended_before = connection->ended;
+    bool ended_before;
     bool annotated;
 
     if (segment->endpoint > 1)
         return false;
+    /* A refused or abandoned attempt sent again goes on: one attempt, as
+     * many times refused as it is. */
+    if (teardown_connection_retried(connection, segment)) {
+        connection->ended = false;
+        connection->pattern = TEARDOWN_PATTERN_NONE;
+    }
+    ended_before = connection->ended;
     if (!connection->seen_any) {
         connection->endpoint[segment->endpoint].port = segment->src_port;
         connection->endpoint[segment->endpoint ^ 1].port = segment->dst_port;
@@ -560,14 +696,36 @@ teardown_connection_update(struct teardown_connection *connection,
     if (!ended_before) {
         connection->seen_any = true;
         connection->last_time_ns = segment->time_ns;
+        connection->last_stretch = (uint16_t)segment->stretch;
     }
     return annotated;
 }
 
 bool
-teardown_connection_starts_over(const struct teardown_connection *connection, uint16_t flags)
+teardown_connection_retried(const struct teardown_connection *connection, const struct teardown_segment *segment)
 {
-    return teardown_segment_opens(flags) && connection->pattern != TEARDOWN_PATTERN_NONE;
+    const struct teardown_endpoint *opener = &connection->endpoint[segment->endpoint];
+
+    return teardown_segment_opens(segment->flags) && segment->endpoint == connection->syn_sender &&
+           (connection->pattern == TEARDOWN_PATTERN_REFUSED || connection->pattern == TEARDOWN_PATTERN_ABANDONED) &&
+           opener->sent_any && segment->seq + 1 == opener->next_seq;
+}
+
+/* A SYN starts a new connection once the old one is over, unless it retries
+ * the old one's refused attempt.  So does a SYN+ACK once the old one closed
+ * gracefully (nothing of it answers a SYN any more: the new connection's
+ * SYN went uncaptured), or after a break in the capture. */
+bool
+teardown_connection_starts_over(const struct teardown_connection *connection, const struct teardown_segment *segment)
+{
+    if (connection->pattern == TEARDOWN_PATTERN_NONE)
+        return false;
+    if (teardown_segment_opens(segment->flags))
+        return !teardown_connection_retried(connection, segment);
+    return (segment->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) ==
+               (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK) &&
+           (teardown_pattern_graceful((enum teardown_pattern)connection->pattern) ||
+            (uint16_t)segment->stretch != connection->last_stretch);
 }
 
 bool
@@ -577,8 +735,8 @@ teardown_segment_opens(uint16_t flags)
 }
 
 /* Before the end every segment counts (hop signatures, keep-alives,
- * retransmissions, time); after it, RSTs, a SYN starting over, and while an
- * RST's sender has not been seen alive, that sender's segments. */
+ * retransmissions, time); after it, RSTs, SYNs (one may start over), and
+ * while an RST's sender has not been seen alive, that sender's segments. */
 bool
 teardown_connection_ignores(const struct teardown_connection *connection, uint16_t flags)
 {
@@ -586,17 +744,16 @@ teardown_connection_ignores(const struct teardown_connection *connection, uint16
     bool awaiting_alive = (endpoint[0].rst_frame != 0 && endpoint[0].alive_frame == 0) ||
                           (endpoint[1].rst_frame != 0 && endpoint[1].alive_frame == 0);
 
-    if (!connection->ended || (flags & TEARDOWN_TH_RST) || teardown_connection_starts_over(connection, flags))
-        return false;
-    return !awaiting_alive || (flags & TEARDOWN_TH_SYN);
+    return connection->ended && !(flags & (TEARDOWN_TH_RST | TEARDOWN_TH_SYN)) && !awaiting_alive;
 }
 
 enum teardown_reuse_source
 teardown_reuse_source(const struct teardown_connection *previous, uint16_t flags)
 {
-    if (previous != NULL)
-        return TEARDOWN_REUSES_PREVIOUS;
-    return teardown_segment_opens(flags) ? TEARDOWN_REUSES_ELSEWHERE : TEARDOWN_REUSES_NOTHING;
+    /* Only a SYN reuses: a SYN+ACK that starts over answers one never captured. */
+    if (!teardown_segment_opens(flags))
+        return TEARDOWN_REUSES_NOTHING;
+    return previous != NULL ? TEARDOWN_REUSES_PREVIOUS : TEARDOWN_REUSES_ELSEWHERE;
 }
 
 bool

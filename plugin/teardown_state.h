@@ -124,7 +124,8 @@ enum teardown_check {
 /* The checks decided once the whole capture was read: one pass never
  * reports them. */
 #define TEARDOWN_CAPTURE_END_CHECKS \
-    (TEARDOWN_CHECK_CLOSE_WAIT_STUCK | TEARDOWN_CHECK_CLOSE_WAIT_SENDING | TEARDOWN_CHECK_FIN_UNANSWERED)
+    (TEARDOWN_CHECK_CLOSE_WAIT_STUCK | TEARDOWN_CHECK_CLOSE_WAIT_SENDING | TEARDOWN_CHECK_FIN_UNANSWERED | \
+     TEARDOWN_CHECK_UNFINISHED_AT_END | TEARDOWN_CHECK_DIRECTION_NOT_CAPTURED)
 
 /* One TCP segment as the capture shows it. */
 struct teardown_segment {
@@ -138,6 +139,11 @@ struct teardown_segment {
     uint32_t ack;       /* raw; meaningful only with TEARDOWN_TH_ACK */
     uint32_t len;       /* payload length */
     int64_t  time_ns;   /* capture time (teardown_time_ns()) */
+    uint32_t stretch;   /* the stretch of continuous capture it is in
+                           (teardown_capture_breaks()): 0, 1, 2... */
+    uint16_t ip_id;     /* the IPv4 identification, when ip_id_known */
+    bool     ip_id_known;
+    uint16_t checksum;  /* the TCP checksum, as sent */
     uint8_t  hops;      /* IPv4 TTL or IPv6 hop limit of the IP header
                            carrying it, when hops_known */
     bool     hops_known;
@@ -178,8 +184,28 @@ struct teardown_config {
     size_t idle_timer_count;
     int64_t slow_close_ns;          /* a CLOSE-WAIT at least this long is slow */
     int64_t time_wait_ns;           /* how long TIME-WAIT holds */
-    int64_t capture_end_ns;         /* the capture's last frame's time, ... */
+    int64_t stuck_after_ns;         /* a teardown that stood still this long,
+                                       the capture running on, is stuck */
+    uint32_t stretch;               /* the expanded frame's stretch of
+                                       continuous capture, */
+    int64_t stretch_end_ns;         /* the time of its last frame, ... */
     bool capture_end_known;         /* ... once the whole capture was read */
+};
+
+/* Why a teardown still under way when the capture ended is no warning. */
+enum teardown_unfinished_why {
+    TEARDOWN_UNFINISHED_NOT_RESENT,     /* no ACK of the FIN, and its sender never
+                                           sent it again: the ACK was missed */
+    TEARDOWN_UNFINISHED_ACKED_BEYOND,   /* its ACKs went beyond it (desynchronised) */
+    TEARDOWN_UNFINISHED_CLOSE_WAIT_SHORT/* CLOSE-WAIT shorter than stuck_after */
+};
+
+/* What an RST during a teardown throws away. */
+enum teardown_rst_discards {
+    TEARDOWN_RST_DISCARDS_NOTHING,
+    TEARDOWN_RST_DISCARDS_OWN,      /* payload its sender sent, unacknowledged */
+    TEARDOWN_RST_DISCARDS_PEERS     /* payload its peer sent, unacknowledged
+                                       (or both) */
 };
 
 /* Why an RST's origin is unknown. */
@@ -200,6 +226,7 @@ struct teardown_rst_verdict {
     uint16_t origin : 2;       /* enum teardown_rst_origin, as known at the RST */
     uint16_t cause : 3;        /* enum teardown_rst_cause */
     uint16_t unknown : 2;      /* enum teardown_rst_unknown */
+    uint16_t discards : 2;     /* enum teardown_rst_discards, in a teardown */
     uint16_t hops_known : 1;
     uint16_t baseline_known : 1;
 };
@@ -225,6 +252,8 @@ struct teardown_annotation {
     bool     initiator_by_port;
     bool     in_teardown;    /* the segment has a part in a teardown (not an
                                 RST after the end, nor a sign of life) */
+    bool     ack_refused;    /* an ACK beyond the FIN, once step 2, that the
+                                FIN's sender refused: it sent the FIN again */
     uint8_t  receiver;       /* the endpoint the segment was sent to */
     uint8_t  closer;         /* the step-1 sender, else this segment's */
     uint8_t  passive;        /* the other endpoint */
@@ -250,6 +279,10 @@ struct teardown_annotation {
                                 the connection has seen since */
     uint8_t  rst_cause;      /* an RST: enum teardown_rst_cause */
     uint8_t  rst_unknown;    /* an RST of unknown origin: enum teardown_rst_unknown */
+    uint8_t  rst_discards;   /* an RST during the teardown: enum
+                                teardown_rst_discards, what it throws away */
+    uint8_t  holder_side;    /* enum teardown_side of the passive closer that
+                                holds CLOSE-WAIT, with a close_wait check */
     uint32_t segments;       /* with the verdict's pattern: segments from
                                 step 1 to here (1 for an RST before any FIN) */
     int64_t  duration_ns;    /* step 4, or with a pattern: time since step 1 */
@@ -270,8 +303,14 @@ struct teardown_annotation {
     uint32_t half_close_segments; /* step 3: data segments of the passive
                                      closer before it (half-close) */
     int64_t  unfinished_ns;  /* the last step frame of a teardown that never
-                                completed: time until the capture's end, */
-    bool     unfinished_known; /* once that is known */
+                                completed: time until the end of its stretch
+                                of continuous capture, */
+    bool     unfinished_known; /* once that is known, */
+    int64_t  waiting_ns;     /* how long it stood waiting: a FIN never
+                                acknowledged since step 1 (in the same
+                                stretch), a CLOSE-WAIT since the last step */
+    uint8_t  unfinished_why;   /* and with unfinished_at_end, why that is
+                                  no warning: enum teardown_unfinished_why */
 };
 
 /* What is known of a connection as a whole at one of its frames: how it
@@ -305,7 +344,8 @@ enum teardown_syn_answer {
  * of an earlier one. */
 struct teardown_reuse {
     int64_t gap_ns;          /* time since the earlier connection's last
-                                segment */
+                                segment, */
+    bool    gap_known;       /* over continuous capture */
     uint8_t time_wait_holder;/* enum teardown_side of the endpoint that closed
                                 the earlier connection first, ... */
     uint8_t holder_endpoint; /* ... and its endpoint index (as in segments), */
@@ -321,22 +361,38 @@ struct teardown_endpoint {
     uint32_t fin_seq;    /* sequence number its first FIN occupies */
     uint32_t fin_frame;  /* 0: no FIN sent */
     uint32_t ack_frame;  /* first segment that acknowledged that FIN */
-    uint32_t next_seq;   /* the sequence number after what it sent */
-    uint32_t rst_frame;  /* its first RST in this connection */
-    uint32_t rst_ack;    /* that RST's ACK, with rst_had_ack */
+    uint32_t next_seq;   /* the sequence number after what it sent; frozen
+                            once the connection ended */
+    uint32_t rst_frame;  /* its first RST in this connection, */
+    uint32_t rst_seq;    /* at this sequence number */
     uint32_t alive_frame;/* its first segment showing it alive after it */
+    uint32_t acked;      /* the ACK number of its latest segment with ACK
+                            and without SYN or RST: what it has received */
     uint16_t port;
     uint16_t hop_segments; /* its segments without RST with a known hop
                               signature (saturated) */
+    uint16_t ip_id;        /* the IPv4 identification of its latest segment */
     uint8_t  hops;         /* hop signature of its first segment without RST */
     uint8_t  retransmissions; /* its latest segments re-sending payload, in
                                  a row (saturated) */
-    uint8_t  fin_step : 3;    /* 1 or 3 */
-    bool     acked_beyond : 1;/* an ACK beyond that FIN was reported */
-    bool     sent_any : 1;    /* next_seq is known */
-    bool     keep_alive : 1;  /* its latest segment was a keep-alive probe */
-    bool     hops_unstable : 1; /* its segments without RST differed in hops */
-    bool     rst_had_ack : 1;
+    uint16_t fin_step : 3;    /* 1 or 3 */
+    uint16_t acked_beyond : 1;/* an ACK beyond that FIN was reported */
+    uint16_t covered_beyond : 1; /* the ACK that covered it was beyond it */
+    uint16_t beyond_refused : 1; /* ... and refused: the FIN was sent again,
+                                    so ACKs beyond it no longer cover it */
+    uint16_t sent_any : 1;    /* next_seq is known */
+    uint16_t keep_alive : 1;  /* its latest segment was a keep-alive probe */
+    uint16_t hops_unstable : 1; /* its segments without RST differed in hops */
+    uint16_t ip_id_known : 1;
+    uint16_t unacked_data : 1;/* it sent payload its peer has not yet
+                                 acknowledged */
+    uint16_t retried : 1;     /* after its FIN, it sent the FIN or payload
+                                 again: it waited for an answer */
+    uint16_t acked_known : 1; /* acked is known: it took part in a
+                                 synchronized connection */
+    uint16_t rst_in_sequence : 1; /* its first RST was at its own next sequence
+                                     number, ending its own connection */
+    uint16_t rst_refused : 1; /* ... or refused the peer's SYN */
 };
 
 /* One connection.  A TCP stream that holds several connections in turn (the
@@ -355,6 +411,10 @@ struct teardown_connection {
     int64_t  end_idle_ns;       /* that of an RST ending the connection, with
                                    end_idle_known */
     uint32_t half_close_segments;
+    uint16_t last_stretch;      /* the stretch of continuous capture of its
+                                   latest segment, */
+    uint16_t step1_stretch;     /* of step 1, */
+    uint16_t step3_stretch;     /* of step 3 (see teardown_segment.stretch) */
     uint32_t teardown_segments; /* segments since step 1, step 1 included */
     uint32_t pattern_segments;  /* ... up to the one that decided the pattern */
     uint32_t step2_frame;
@@ -384,12 +444,20 @@ struct teardown_connection {
 
 void teardown_connection_init(struct teardown_connection *connection);
 
-/* True when a segment with these TEARDOWN_TH_* flags starts a new connection
- * in place of this one: a SYN without ACK once this one has ended (its
- * teardown completed, or an RST ended it).  The caller then feeds it, and the
- * rest of the connection, to a freshly initialised one, and keeps this one
- * for what was said about its own segments. */
-bool teardown_connection_starts_over(const struct teardown_connection *connection, uint16_t flags);
+/* True when the segment starts a new connection in place of this one: a
+ * SYN without ACK once this one has ended (its teardown completed, or an RST
+ * ended it), but for a retry of this one's attempt.  The caller then feeds
+ * it, and the rest of the connection, to a freshly initialised one, and
+ * keeps this one for what was said about its own segments. */
+bool teardown_connection_starts_over(const struct teardown_connection *connection,
+                                     const struct teardown_segment *segment);
+
+/* True when the segment is this connection's refused or abandoned SYN sent
+ * again, with the same ISN (as Windows retries a refused connect(), or a
+ * SYN that met a stale ACK is retransmitted): one attempt with its retries,
+ * not a new connection.  Fed, it takes the attempt up again. */
+bool teardown_connection_retried(const struct teardown_connection *connection,
+                                 const struct teardown_segment *segment);
 
 /* True for TEARDOWN_TH_* flags of a segment that opens a connection: a SYN
  * without ACK or RST. */
@@ -487,6 +555,18 @@ enum teardown_side teardown_annotation_side(const struct teardown_annotation *an
  * Writes at most size bytes, the terminating NUL included. */
 #define TEARDOWN_SUMMARY_SIZE 64
 void teardown_summary(const struct teardown_verdict *verdict, char *text, size_t size);
+
+/* Whether a silence between two consecutive frames of a capture is a break
+ * in it (see TEARDOWN_BREAK_FACTOR), the longest silence before it known. */
+bool teardown_capture_breaks(int64_t silence_ns, int64_t longest_silence_ns);
+
+/* Whether `copy` is the same packet as `original`, an earlier segment of the
+ * same connection, captured again at another point (TEARDOWN_COPY_WITHIN_MS
+ * later, at the same hop or one further): the same sender, sequence and
+ * acknowledgement numbers, flags, length, TCP checksum and IPv4
+ * identification.  A copy is no new segment: no step, no retransmission,
+ * no evidence about an RST. */
+bool teardown_segment_copies(const struct teardown_segment *original, const struct teardown_segment *copy);
 
 /* Capture times as nanoseconds since the first time a clock was asked
  * about: only differences are shown, and a pcapng clock reaches far beyond

@@ -148,7 +148,7 @@ struct counted_connection {
  * counts each connection, and the idle timers it lists. */
 struct tree_state {
     int outcome_id, incomplete_id, initiator_id, rst_sender_id, rst_origin_id, rst_cause_id, checks_id,
-        duration_id, close_wait_id, idle_id, idle_timers_id, end_id, reuse_id;
+        duration_id, close_wait_id, idle_id, idle_timers_id, end_id, stuck_id, reuse_id;
     GArray *connections;      /* struct counted_connection by connection index */
     uint32_t *idle_timers_s;  /* the settings' when the tree was initialised:
                                  ascending, each once */
@@ -384,9 +384,17 @@ teardown_stats_init(stats_tree *st)
     create_idle_timers(st, state);
     state->end_id = stats_tree_create_node(st, node_end, 0, STAT_DT_INT, TRUE);
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
-        if (TEARDOWN_CAPTURE_END_CHECKS & (1u << check))
-            stats_tree_create_node(st, end_check_name(name, check), state->end_id, STAT_DT_INT, FALSE);
+        int id;
+
+        if (!(TEARDOWN_CAPTURE_END_CHECKS & (1u << check)))
+            continue;
+        id = stats_tree_create_node(st, end_check_name(name, check), state->end_id, STAT_DT_INT, FALSE);
+        if (check == TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK)
+            state->stuck_id = id;
     }
+    /* Which side's application left a CLOSE-WAIT stuck. */
+    stats_tree_create_node(st, teardown_side_name(TEARDOWN_SIDE_CLIENT), state->stuck_id, STAT_DT_INT, FALSE);
+    stats_tree_create_node(st, teardown_side_name(TEARDOWN_SIDE_SERVER), state->stuck_id, STAT_DT_INT, FALSE);
     state->reuse_id = stats_tree_create_node(st, node_reuse, 0, STAT_DT_INT, TRUE);
     for (size_t i = 0; i < G_N_ELEMENTS(reuse_rows); i++)
         create_ordered_child(st, state->reuse_id, i, reuse_rows[i]);
@@ -477,18 +485,21 @@ idle_timer_index(const struct tree_state *state, uint32_t timer_s)
 }
 
 /* Each check by name, the severities of one finding in one row; what only
- * the end of the capture tells under a heading of its own. */
+ * the end of the capture tells under a heading of its own, a stuck
+ * CLOSE-WAIT by the side holding it (holder_side). */
 static void
-count_checks(stats_tree *st, const struct tree_state *state, uint32_t checks)
+count_checks(stats_tree *st, const struct tree_state *state, uint32_t checks, uint8_t holder_side)
 {
     row_name name;
 
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++) {
         if (!(checks & (1u << check)))
             continue;
-        if (TEARDOWN_CAPTURE_END_CHECKS & (1u << check))
+        if (TEARDOWN_CAPTURE_END_CHECKS & (1u << check)) {
             tick_child(st, node_end, state->end_id, end_check_name(name, check));
-        else
+            if (check == TEARDOWN_CHECK_INDEX_CLOSE_WAIT_STUCK && holder_side != TEARDOWN_SIDE_UNKNOWN)
+                tick_stat_node(st, teardown_side_name((enum teardown_side)holder_side), state->stuck_id, FALSE);
+        } else
             tick_child(st, node_checks, state->checks_id, teardown_check_name((enum teardown_check_index)check));
     }
 }
@@ -510,7 +521,7 @@ count_frame(stats_tree *st, const struct tree_state *state, const struct teardow
     if (annotation->idle_timer_s != 0)
         tick_child(st, node_idle_timers, state->idle_timers_id,
                    idle_timer_name(name, idle_timer_index(state, annotation->idle_timer_s), annotation->idle_timer_s));
-    count_checks(st, state, annotation->checks);
+    count_checks(st, state, annotation->checks, annotation->holder_side);
 }
 
 /* A SYN reusing an earlier connection's addresses and ports; its
@@ -524,7 +535,7 @@ count_reuse(stats_tree *st, const struct tree_state *state, const struct teardow
                                                                              : REUSE_AFTER_TIME_WAIT;
 
     tick_child(st, node_reuse, state->reuse_id, ordered_name(name, row, reuse_rows[row]));
-    count_checks(st, state, reuse->checks);
+    count_checks(st, state, reuse->checks, TEARDOWN_SIDE_UNKNOWN);
 }
 
 static tap_packet_status
