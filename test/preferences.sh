@@ -25,21 +25,26 @@ real=$(cd "$(dirname "$0")/../fixtures/real" && pwd)
 notes() { "$tshark_teardown" -r "$real/time-wait-reuse.pcapng" "$@" -Y teardown.reuse_in_time_wait -T fields -e frame.number | paste -s -d ' '; }
 [ "$(notes)" = "12 22" ] || fail "reuse notes on frames '$(notes)' with the default TIME-WAIT, expected '12 22'"
 [ "$(notes -o teardown.time_wait:1)" = "12" ] || fail "teardown.time_wait:1 leaves reuse notes on '$(notes -o teardown.time_wait:1)', expected '12'"
-# The server acknowledged the FIN 2.068 s before the capture ended.
+# The server acknowledged the FIN 2.068 s before the capture ended: longer than
+# teardown.slow_close (1 s), shorter than teardown.stuck_after (60 s), so by
+# default an unfinished close, and a stuck CLOSE-WAIT once stuck_after is 1 s.
 stuck() { "$tshark_teardown" -r "$real/close-wait-stuck.pcapng" -2 "$@" -Y teardown.close_wait_stuck -T fields -e frame.number; }
-[ "$(stuck)" = 9 ] || fail "close_wait_stuck on frames '$(stuck)', expected 9"
-[ -z "$(stuck -o teardown.slow_close:2.5)" ] || fail "teardown.slow_close:2.5 still reports close_wait_stuck"
+unfinished() { "$tshark_teardown" -r "$real/close-wait-stuck.pcapng" -2 "$@" -Y teardown.unfinished_at_end -T fields -e frame.number; }
+[ -z "$(stuck)" ] || fail "close_wait_stuck on frames '$(stuck)' with the default stuck_after, expected none"
+[ "$(unfinished)" = 9 ] || fail "unfinished_at_end on frames '$(unfinished)', expected 9"
+[ "$(stuck -o teardown.stuck_after:1)" = 9 ] || fail "teardown.stuck_after:1 reports close_wait_stuck on '$(stuck -o teardown.stuck_after:1)', expected 9"
+[ -z "$(unfinished -o teardown.slow_close:2.5)" ] || fail "teardown.slow_close:2.5 still reports the unfinished close"
 # Durations as a person types them; anything else refused in words, the
 # setting staying as it was (1 s: close_wait_stuck stays on frame 9).
 for typed in '2.5' ' 2.5' '2.5 ' '+2.5' '2500ms' '2.5 s'; do
-    [ -z "$(stuck -o "teardown.slow_close:$typed")" ] || fail "teardown.slow_close:'$typed' is not taken as 2.5 s"
+    [ -z "$(stuck -o teardown.stuck_after:1 -o "teardown.slow_close:$typed")" ] || fail "teardown.slow_close:'$typed' is not taken as 2.5 s"
 done
 for bad in abc -1 inf 1e3 '2,5'; do
-    refusal=$("$tshark_teardown" -r "$real/close-wait-stuck.pcapng" -2 -o "teardown.slow_close:$bad" \
+    refusal=$("$tshark_teardown" -r "$real/close-wait-stuck.pcapng" -2 -o "teardown.stuck_after:$bad" \
               -Y teardown.close_wait_stuck -T fields -e frame.number 2>&1 >/dev/null)
-    grep -qF "teardown.slow_close is refused: \"$bad\" is not a number of seconds" <<<"$refusal" ||
-        fail "teardown.slow_close:'$bad' is not refused in words (stderr: $refusal)"
-    [ "$(stuck -o "teardown.slow_close:$bad" 2>/dev/null)" = 9 ] || fail "teardown.slow_close:'$bad' changed the setting"
+    grep -qF "teardown.stuck_after is refused: \"$bad\" is not a number of seconds" <<<"$refusal" ||
+        fail "teardown.stuck_after:'$bad' is not refused in words (stderr: $refusal)"
+    [ "$(stuck -o teardown.stuck_after:1 -o "teardown.slow_close:$bad" 2>/dev/null)" = 9 ] || fail "teardown.slow_close:'$bad' changed the setting"
 done
 # The idle-close capture closes after 2 s idle, on frames 8 and 18.
 timers() { "$tshark_teardown" -r "$real/idle-close.pcapng" "$@" -Y teardown.idle_timer_close -T fields -e frame.number 2>&1 | paste -s -d ' '; }
@@ -50,5 +55,5 @@ many=$(seq -s, 2 66)
 refusal=$(timers -o "teardown.idle_timers:$many")
 grep -qF "teardown.idle_timers is refused: \"$many\" is more than 64 idle timers" <<<"$refusal" ||
     fail "65 idle timers are not refused in words: $refusal"
-echo "preferences: Info column text, info_column off, analyze off, time_wait and slow_close all as expected;" \
+echo "preferences: Info column text, info_column off, analyze off, time_wait, slow_close and stuck_after all as expected;" \
      "durations read as typed, bad ones and a 65th idle timer refused"

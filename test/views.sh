@@ -69,7 +69,8 @@ fields_view() {
 
 times_view() {
     local tshark_teardown=$1 capture=$2 passes=$3 opts=() f
-    local experts=(idle_timer_close slow_close close_wait_stuck fin_unanswered reuse_in_time_wait)
+    local experts
+    mapfile -t experts < <(echo idle_timer_close; echo slow_close; teardown_capture_end_checks; echo reuse_in_time_wait)
     shift 3
     for f in frame.number tcp.stream teardown.idle teardown.idle_timer teardown.ack_delay \
              teardown.close_delay teardown.last_ack_delay teardown.unfinished_for teardown.reuse.stream \
