@@ -21,7 +21,7 @@ fi
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(bookworm trixie sid)
 
-"$here/install-deps.sh" debootstrap
+"$here/install-deps.sh" --matrix
 logs=$(mktemp -d "${TMPDIR:-/tmp}/teardown-matrix.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 

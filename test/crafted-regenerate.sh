@@ -5,6 +5,10 @@
 # Usage: crafted-regenerate.sh CRAFTED_DIR
 set -euo pipefail
 dir=$1
+if ! python3 -c 'import scapy' 2>/dev/null; then
+    echo "crafted-regenerate: skipped, python3-scapy is missing (packaging/install-deps.sh --quick installs it)" >&2
+    exit 77
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-crafted.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 for description in "$dir"/*.txt; do

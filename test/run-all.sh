@@ -10,7 +10,10 @@
 # clean root per release, the host's too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packaging/install-deps.sh wireshark xvfb xdotool xclip imagemagick   # the GUI test's tools
+# Everything the tests, the package test and the matrix need, counted first.
+groups=(--tests --package)
+[ "${TEARDOWN_MATRIX:-1}" = 0 ] || groups+=(--matrix)
+packaging/install-deps.sh "${groups[@]}"
 cmake -S . -B build -DTEARDOWN_WERROR=ON -DTEARDOWN_FUZZ=ON
 cmake --build build -j "$(nproc)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
