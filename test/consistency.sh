@@ -16,7 +16,7 @@
 # Usage: consistency.sh TSHARK_TEARDOWN CAPTURE
 set -euo pipefail
 tshark_teardown=$1 capture=$2
-. "$(dirname "$0")/views.sh"
+. "$(dirname "$0")/lib.sh"
 
 one=$(fields_view "$tshark_teardown" "$capture" 1)
 two=$(fields_view "$tshark_teardown" "$capture" 2)
