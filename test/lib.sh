@@ -11,6 +11,11 @@
 #       the names of the checks decided once the whole capture was read
 #       (TEARDOWN_CAPTURE_END_CHECKS of plugin/teardown_state.h), one a line:
 #       one pass never reports them.
+#   teardown_cache_lists
+#       reads both lists above once, into teardown_check_list and
+#       teardown_end_check_list (names separated by blanks), which the views
+#       then use instead of reading the headers at every call: for a script
+#       that looks at many views.
 #   teardown_any_check SEVERITY...
 #       a display filter matching a frame where such a check failed.
 #   teardown_user_home DIR
@@ -88,10 +93,11 @@
 #       "node<TAB>count" lines, a child as "parent / child", a grandchild as
 #       "parent / child / grandchild", in the order tshark prints them: the
 #       tree's own order is part of what is tested.
-#   without_capture_end
+#   without_capture_end [COLUMN...]
 #       a stats_view's or fields_view's lines without what only the end of
 #       the capture tells: the rows "At the end of the capture", and in the
-#       experts column (the last) the checks of teardown_capture_end_checks.
+#       experts column (the last) the checks of teardown_capture_end_checks;
+#       and the COLUMNs (numbers) emptied but in the header line.
 #   flow_view TSHARK_TEARDOWN CAPTURE PASSES
 #       the ladder of the teardown frames as tshark prints Wireshark's Flow
 #       Graph (-z flow,any,standard,teardown): the Info text, with the
@@ -122,17 +128,22 @@ teardown_capture_end_checks() {
                        $1 in end && !seen[$2]++ { print $2 }'
 }
 
+teardown_cache_lists() {
+    teardown_check_list=$(teardown_checks | tr '\n' ' ')
+    teardown_end_check_list=$(teardown_capture_end_checks | tr '\n' ' ')
+}
+
 teardown_any_check() {
     teardown_checks "$@" | sed 's/^/teardown./' | paste -s -d '|' | sed 's/|/ || /g'
 }
 
 teardown_as_user=()
-[ "$(id -u)" -ne 0 ] || teardown_as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+[ "$EUID" -ne 0 ] || teardown_as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 teardown_user_home() {
     mkdir -p "$1"
     chmod -R a+rX "$1"
-    if [ "$(id -u)" -eq 0 ]; then
+    if [ "$EUID" -eq 0 ]; then
         chown -R 65534:65534 "$1"
     fi
 }
@@ -240,7 +251,7 @@ view_fields() {
             teardown.pattern teardown.fin_frame teardown.ack_frame teardown.original_frame \
             teardown.expected_ack teardown.expected_seq teardown.duration
         printf 'teardown.%s\n' "${teardown_flag_fields[@]}"
-        teardown_checks | sed 's/^/teardown./' ;;
+        printf 'teardown.%s\n' ${teardown_check_list:-$(teardown_checks)} ;;
     times)
         printf '%s\n' frame.number tcp.stream teardown.idle teardown.idle_timer teardown.ack_delay \
             teardown.close_delay teardown.last_ack_delay teardown.unfinished_for teardown.reuse.stream \
@@ -258,7 +269,7 @@ view_fields() {
 view_format() {
     case "$1" in
     fields)
-        awk -F '\t' -v flags="${teardown_flag_fields[*]}" -v experts="$(teardown_checks | tr '\n' ' ')" '
+        awk -F '\t' -v flags="${teardown_flag_fields[*]}" -v experts="${teardown_check_list:-$(teardown_checks | tr '\n' ' ')}" '
             function names(first, list,    n, i, out, name) {
                 n = split(list, name, " ")
                 out = ""
@@ -341,22 +352,34 @@ all_views() {
     union=$(for view in fields times rst; do view_fields "$view"; done | awk '!seen[$0]++')
     tshark_fields "$tshark_teardown" "$capture" "$passes" "$union" "$@" \
         -o statistics.st_enable_burstinfo:FALSE -z teardown,tree > "$dir/all"
-    # Every frame's line holds its number; the statistics follow a blank line.
-    awk '/^$/ { exit } { print }' "$dir/all" > "$dir/rows"
-    awk 'found { print } /^$/ { found = 1 }' "$dir/all" | stats_format > "$dir/stats"
-    for view in fields times rst; do
-        awk -F '\t' -v OFS='\t' -v union="$(echo $union)" -v wanted="$(view_fields "$view" | tr '\n' ' ')" '
-            BEGIN {
-                n = split(union, all, " ")
-                for (i = 1; i <= n; i++) column[all[i]] = i
-                m = split(wanted, want, " ")
+    # Every frame's line holds its number; the statistics follow a blank
+    # line.  Each view's columns go to a file of their own.
+    awk -F '\t' -v OFS='\t' -v dir="$dir" -v union="${union//$'\n'/ }" \
+        -v fields="$(view_fields fields)" -v times="$(view_fields times)" -v rst="$(view_fields rst)" '
+        BEGIN {
+            n = split(union, all, " ")
+            for (i = 1; i <= n; i++) column[all[i]] = i
+            views["fields"] = fields; views["times"] = times; views["rst"] = rst
+            for (view in views) {
+                count[view] = split(views[view], want, "\n")
+                for (i = 1; i <= count[view]; i++) take[view, i] = column[want[i]]
             }
-            {
-                line = $(column[want[1]])
-                for (i = 2; i <= m; i++) line = line OFS $(column[want[i]])
-                print line
-            }' "$dir/rows" | view_format "$view" > "$dir/$view"
+        }
+        statistics { print > (dir "/statistics"); next }
+        /^$/ { statistics = 1; next }
+        {
+            for (view in views) {
+                line = $(take[view, 1])
+                for (i = 2; i <= count[view]; i++) line = line OFS $(take[view, i])
+                print line > (dir "/rows." view)
+            }
+        }' "$dir/all"
+    for view in fields times rst; do
+        touch "$dir/rows.$view"
+        view_format "$view" < "$dir/rows.$view" > "$dir/$view"
     done
+    touch "$dir/statistics"
+    stats_format < "$dir/statistics" > "$dir/stats"
 }
 
 tree_view() {
@@ -392,10 +415,15 @@ stats_format() {
 }
 
 without_capture_end() {
-    awk -F '\t' -v OFS='\t' -v end_checks="$(teardown_capture_end_checks | tr '\n' ' ')" '
-        BEGIN { n = split(end_checks, list, " "); for (i = 1; i <= n; i++) end[list[i]] = 1 }
+    awk -F '\t' -v OFS='\t' -v end_checks="${teardown_end_check_list:-$(teardown_capture_end_checks | tr '\n' ' ')}" \
+        -v blank="$*" '
+        BEGIN {
+            n = split(end_checks, list, " "); for (i = 1; i <= n; i++) end[list[i]] = 1
+            nblank = split(blank, blanked, " ")
+        }
         /^At the end of the capture/ { next }
         {
+            if (NR > 1) for (i = 1; i <= nblank; i++) $(blanked[i]) = ""
             k = split($NF, checks, ",")
             kept = ""
             for (i = 1; i <= k; i++)
