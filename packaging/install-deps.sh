@@ -25,7 +25,8 @@ fuzz=(clang valgrind)                      # libFuzzer and sanitizers; the clang
 gui=(wireshark xvfb xdotool xclip imagemagick)
 live=(iproute2 python3)                    # network namespaces, a veth pair, socket peers
 bench=(time valgrind)                      # peak RSS from /usr/bin/time, callgrind
-package=(build-essential dpkg-dev debhelper lintian)
+package=(build-essential dpkg-dev debhelper lintian   # building the package
+         python3-scapy bsdextrautils)               # its <!nocheck> Build-Depends: it runs the quick tier
 matrix=(debootstrap)
 
 # What the first group is for names them all in the message.
