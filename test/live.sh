@@ -20,7 +20,7 @@ skip() { echo "live: skipped, $*" >&2; exit 77; }
 fail() { echo "live: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || skip "live capture and network namespaces need root"
-for tool in ip dumpcap python3 timeout; do
+for tool in ip nsenter dumpcap python3 timeout; do
     command -v "$tool" >/dev/null || skip "$tool is missing (packaging/install-deps.sh --tests installs it)"
 done
 
@@ -37,14 +37,18 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$ns_c" 2>"$work/netns.err" || skip "no network namespaces here: $(cat "$work/netns.err")"
 ip netns add "$ns_s"
+# nsenter enters the network namespace alone, where ip netns exec would also
+# remount /sys, which a chroot may refuse.
+in_ns() { nsenter --net="/run/netns/$1" "${@:2}"; }
+in_ns "$ns_c" true 2>"$work/netns.err" || skip "cannot enter a network namespace here: $(cat "$work/netns.err")"
 ip link add "$veth_c" netns "$ns_c" type veth peer name "$veth_s" netns "$ns_s"
-ip -n "$ns_c" addr add 10.98.0.1/24 dev "$veth_c"
-ip -n "$ns_s" addr add 10.98.0.2/24 dev "$veth_s"
+in_ns "$ns_c" ip addr add 10.98.0.1/24 dev "$veth_c"
+in_ns "$ns_s" ip addr add 10.98.0.2/24 dev "$veth_s"
 for ns in "$ns_c" "$ns_s"; do
-    ip -n "$ns" link set lo up
+    in_ns "$ns" ip link set lo up
 done
-ip -n "$ns_c" link set "$veth_c" up
-ip -n "$ns_s" link set "$veth_s" up
+in_ns "$ns_c" ip link set "$veth_c" up
+in_ns "$ns_s" ip link set "$veth_s" up
 
 # wait_for DESCRIPTION COMMAND...: COMMAND succeeds within 30 s.
 wait_for() {
@@ -57,14 +61,16 @@ wait_for() {
     fail "timed out waiting for $what"
 }
 wait_for "both ends of the veth pair to come up" \
-    sh -c "ip -n $ns_c -br link show dev $veth_c | grep -qw UP && ip -n $ns_s -br link show dev $veth_s | grep -qw UP"
+    sh -c "nsenter --net=/run/netns/$ns_c ip -br link show dev $veth_c | grep -qw UP && nsenter --net=/run/netns/$ns_s ip -br link show dev $veth_s | grep -qw UP"
 
 fields=()
 for field in $(for view in fields times rst; do view_fields "$view"; done | awk '!seen[$0]++'); do
     fields+=(-e "$field")
 done
 
-ip netns exec "$ns_c" "$build/tshark-teardown" -i "$veth_c" -f "tcp port 22" -w "$work/live.pcapng" -P \
+# Not in_ns, a function: the background job must be tshark-teardown itself
+# (nsenter execs it), which a SIGTERM then stops as Ctrl-C would.
+nsenter --net="/run/netns/$ns_c" "$build/tshark-teardown" -i "$veth_c" -f "tcp port 22" -w "$work/live.pcapng" -P \
     -T fields -E occurrence=a "${fields[@]}" >"$work/live.txt" 2>"$work/live.err" &
 capture_pid=$!
 wait_for "the capture to start" grep -q "^Capturing on '$veth_c'" "$work/live.err"
@@ -73,12 +79,12 @@ port=40001
 for scenario in four-way three-way linger-abort refused; do
     server=
     if [ "$scenario" != refused ]; then
-        ip netns exec "$ns_s" timeout 30 python3 "$peers" server "$scenario" --host 10.98.0.2 --port 22 \
+        in_ns "$ns_s" timeout 30 python3 "$peers" server "$scenario" --host 10.98.0.2 --port 22 \
             --ready "$work/ready.$scenario" &
         server=$!
         wait_for "the $scenario server" test -e "$work/ready.$scenario"
     fi
-    ip netns exec "$ns_c" timeout 30 python3 "$peers" client "$scenario" --host 10.98.0.2 --port 22 \
+    in_ns "$ns_c" timeout 30 python3 "$peers" client "$scenario" --host 10.98.0.2 --port 22 \
         --bind 10.98.0.1 --cport "$port" || fail "the $scenario client failed"
     [ -z "$server" ] || wait "$server" || fail "the $scenario server failed"
     port=$((port + 1))
