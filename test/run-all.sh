@@ -101,7 +101,7 @@ fi
 echo
 printf 'run-all: %s\n' "${summary[@]}"
 echo "run-all: total $(minutes $((SECONDS - started)))"
-version=$(tshark -v 2>/dev/null | sed -n '1s/.* \([0-9][0-9.]*\).*/\1/p')
+version=$(tshark -v 2>/dev/null | sed -n '1s/.* \([0-9][0-9.]*[0-9]\).*/\1/p')
 if [ ${#failed[@]} -gt 0 ]; then
     echo "run-all: FAILED: ${failed[*]} (on Wireshark $version)"
     exit 1
