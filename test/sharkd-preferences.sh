@@ -37,19 +37,23 @@ requests() {
 }
 
 # close-wait-stuck: the server acknowledged the FIN 2.068 s before the end
-# (frame 9); idle-close: closes after 2 s idle (frames 8 and 18);
+# (frame 9): a teardown still under way at the end once slow_close is below
+# that, a CLOSE-WAIT stuck once stuck_after is too; idle-close: closes after 2 s idle (frames 8 and 18);
 # time-wait-reuse: reuses 0.010 s (frame 12) and 2.000 s (frame 22) after a
 # graceful close.
 answers=$(requests <<'END' | teardown_checked sharkd "$work" "$tshark_teardown" - 2>"$work/stderr" |
 load close-wait-stuck.pcapng
-frames close_wait_stuck
+frames unfinished_at_end
 setconf slow_close 2.5
 load close-wait-stuck.pcapng
-frames close_wait_stuck
+frames unfinished_at_end
 setconf slow_close abc
 load close-wait-stuck.pcapng
-frames close_wait_stuck
+frames unfinished_at_end
 setconf slow_close 1 s
+load close-wait-stuck.pcapng
+frames unfinished_at_end
+setconf stuck_after 2
 load close-wait-stuck.pcapng
 frames close_wait_stuck
 load idle-close.pcapng
@@ -73,6 +77,7 @@ expected='9
 none
 none
 9
+9
 none
 8 18
 8 18
@@ -84,4 +89,4 @@ for refused in 'teardown.slow_close is refused: "abc" is not a number of seconds
                'teardown.idle_timers is refused: "x" is not a number of seconds'; do
     grep -qF "$refused" "$work/stderr" || fail "sharkd did not say: $refused"
 done
-echo "sharkd-preferences: slow_close, idle_timers and time_wait take effect on the next load; bad values are refused"
+echo "sharkd-preferences: slow_close, stuck_after, idle_timers and time_wait take effect on the next load; bad values are refused"
