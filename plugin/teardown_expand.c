@@ -190,8 +190,15 @@ teardown_verdict_expand(const struct teardown_connection *connection,
     /* After the whole capture was read, every frame shows how it ended. */
     if (out->pattern == TEARDOWN_PATTERN_NONE && out->in_teardown && config->capture_end_known)
         out->pattern = teardown_connection_final_pattern(connection);
-    out->initiator = connection->initiator;
-    out->initiator_by_port = connection->initiator_by_port;
+    /* An attempt refused or abandoned and sent again goes on in the same
+     * connection, whose later close may be the other side's: the RST that
+     * ended the attempt, its only frame in a teardown, keeps its own sender
+     * and its one segment. */
+    bool attempt_ended = verdict->pattern == TEARDOWN_PATTERN_REFUSED || verdict->pattern == TEARDOWN_PATTERN_ABANDONED;
+    if (out->in_teardown) {
+        out->initiator = attempt_ended ? verdict->sender_side : connection->initiator;
+        out->initiator_by_port = connection->initiator_by_port;
+    }
     out->receiver = verdict->endpoint ^ 1;
     out->closer = has_step1 ? connection->active : verdict->endpoint;
     out->passive = out->closer ^ 1;
@@ -229,7 +236,7 @@ teardown_verdict_expand(const struct teardown_connection *connection,
         }
     }
     if (verdict->pattern != TEARDOWN_PATTERN_NONE)
-        out->segments = connection->pattern_segments;
+        out->segments = attempt_ended ? 1 : connection->pattern_segments;
     if (has_step1) {
         out->step1_frame = connection->endpoint[connection->active].fin_frame;
         if ((verdict->steps & TEARDOWN_STEP(4)) || verdict->pattern != TEARDOWN_PATTERN_NONE) {

@@ -248,7 +248,8 @@ struct teardown_annotation {
                                 connection's final one on every frame that
                                 took part in its teardown */
     uint8_t  initiator;      /* enum teardown_side of the step-1 sender, or
-                                of the RST's sender where one aborts */
+                                of the RST's sender where one aborts; set
+                                only in_teardown */
     bool     initiator_by_port;
     bool     in_teardown;    /* the segment has a part in a teardown (not an
                                 RST after the end, nor a sign of life) */
