@@ -47,6 +47,9 @@ struct watch {
     uint8_t  retries;         /* refused or abandoned attempts sent again */
     bool     sent_any[2];     /* a segment without RST, before the end */
     uint32_t sent_up_to[2];   /* ... and the furthest it reached */
+    uint16_t hop_segments[2]; /* those with a known TTL, */
+    uint8_t  hops[2];         /* the first one's, */
+    bool     hops_mixed[2];   /* ... and whether any other differed */
     uint32_t fin_frame[2];    /* each endpoint's first FIN, */
     uint32_t fin_seq[2];
     uint8_t  fin_step[2];     /* 1 or 3 */
@@ -232,6 +235,13 @@ note_sent(struct watch *w, const struct teardown_segment *s)
     if (!w->sent_any[e] || seq_distance(end, w->sent_up_to[e]) > 0)
         w->sent_up_to[e] = end;
     w->sent_any[e] = true;
+    if (s->hops_known) {
+        if (w->hop_segments[e] == 0)
+            w->hops[e] = s->hops;
+        else if (w->hops[e] != s->hops)
+            w->hops_mixed[e] = true;
+        w->hop_segments[e]++;
+    }
 }
 
 /* A FIN (but no SYN or RST) before the end: an endpoint's first is step 1,
@@ -363,10 +373,19 @@ check_segment(struct watch *w, const struct teardown_segment *s, bool annotated,
         /* An RST is never a step; only an RST says who sent it. */
         require(a->verdict.rst == rst);
         require(!rst || (a->verdict.steps == 0 && !a->verdict.retransmission && !a->verdict.half_close));
-        /* Its origin as its TTL decided: no sign of life can have come yet. */
+        /* Its origin as its TTL decided, against its sender's baseline (two
+         * or more earlier segments without RST, all alike): no sign of
+         * life can have come yet. */
         require(((a->verdict.checks & TEARDOWN_CHECK_RST_TTL_MISMATCH) != 0) ==
                 (rst && a->rst_origin == TEARDOWN_RST_ORIGIN_PATH));
         require(a->alive_frame == 0);
+        if (rst) {
+            bool baseline = s->hops_known && w->hop_segments[own] >= 2 && !w->hops_mixed[own];
+
+            require(a->rst_origin == (!baseline                ? TEARDOWN_RST_ORIGIN_UNKNOWN
+                                      : s->hops == w->hops[own] ? TEARDOWN_RST_ORIGIN_ENDPOINT
+                                                                : TEARDOWN_RST_ORIGIN_PATH));
+        }
         require((a->verdict.checks & ~FEED_CHECKS) == 0);
         require(a->verdict.pattern != TEARDOWN_PATTERN_INCOMPLETE);
         require(a->verdict.retransmission == ((a->verdict.checks & TEARDOWN_CHECK_FIN_RETRANSMISSION) != 0));

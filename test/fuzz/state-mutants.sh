@@ -57,5 +57,6 @@ mutant ack-at-fin-covers-it 's/if (beyond < 0 || peer->ack_frame != 0/if (beyond
 mutant pattern-said-twice 's/^    if (connection->pattern != TEARDOWN_PATTERN_NONE ||$/    if (/'
 mutant rst-as-step 's/^        handle_reset(connection, segment, out, rst);$/& handle_ack(connection, segment, \&before, false, out);/'
 mutant alive-said-twice 's/own->rst_frame == 0 || own->alive_frame != 0 ||/own->rst_frame == 0 ||/'
+mutant ttl-baseline-of-one-segment 's/^    else if (own->hop_segments < 2)$/    else if (own->hop_segments < 1)/'
 mutant resent-fin-as-step-1 's/^            out->steps |= TEARDOWN_STEP(own->fin_step);$/            out->steps |= TEARDOWN_STEP(1);/'
 exit "$failed"
