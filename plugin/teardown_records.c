@@ -359,26 +359,32 @@ take_back_change(void)
 
 /* Whether frame number `frame`, read by the first pass at frame_time, is
  * in the capture as kept: a read filter may have dropped it.  Wireshark
- * looks frames up by number for one thing only, the time since an earlier
+ * looks frames up by number for one thing only, the time since a reference
  * frame (epan_get_frame_ts(), which frame_data_compare() calls, is not
  * exported).  So two frames alike but for their reference frame, `frame`
- * for one and none for the other, are compared by the time since it: the
- * same (zero, and ties go to the frame numbers, equal here) exactly when no
- * frame has that number.  Their time is one second after `frame`'s, so
- * that the times differ where it exists.  Wireshark warns of every frame
- * it cannot find; not knowing this one is the answer, not news. */
+ * for one and a number no capture reaches for the other, are compared by
+ * the time since it: the same exactly when no frame has `frame`'s number,
+ * both references then unknown alike.  Their time is one second after
+ * `frame`'s, so that the times differ where it exists; their own number is
+ * another (Wireshark 4.6 takes a frame that is its own reference to be 0 s
+ * from it), so ties go to equal frame numbers.  Wireshark warns of every
+ * frame it cannot find; not knowing this one is the answer, not news. */
 static bool
 frame_in_capture(const packet_info *pinfo, uint32_t frame, const nstime_t *frame_time)
 {
-    frame_data from_frame = { .num = frame, .frame_ref_num = frame, .abs_ts = *frame_time };
-    frame_data from_none = { .num = frame };
+    const uint32_t never = UINT32_MAX;
+    frame_data from_frame = { .num = frame + 1, .frame_ref_num = frame, .has_ts = 1, .abs_ts = *frame_time };
+    frame_data from_never = from_frame;
     enum ws_log_level level = ws_log_get_level();
     int order;
 
+    if (frame >= never - 1)
+        return true;
     from_frame.abs_ts.secs += 1;
-    from_none.abs_ts = from_frame.abs_ts;
+    from_never.abs_ts = from_frame.abs_ts;
+    from_never.frame_ref_num = never;
     ws_log_set_level(LOG_LEVEL_CRITICAL);
-    order = frame_data_compare(pinfo->epan, &from_frame, &from_none, COL_REL_TIME);
+    order = frame_data_compare(pinfo->epan, &from_frame, &from_never, COL_REL_TIME);
     ws_log_set_level(level);
     return order != 0;
 }
