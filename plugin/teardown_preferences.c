@@ -5,6 +5,7 @@
  */
 #include "teardown_preferences.h"
 
+#include <epan/packet.h>
 #include <wsutil/report_message.h>
 
 #include "teardown_settings.h"
@@ -79,6 +80,18 @@ read_idle_timers_preference(void)
     }
 }
 
+/* Wireshark unloads plugins when it shuts down, after which nothing could
+ * reach the texts kept above: they are freed before. */
+static void
+forget_read_preferences(void)
+{
+    g_free(idle_timers_read);
+    g_free(slow_close_read);
+    g_free(time_wait_read);
+    g_free(stuck_after_read);
+    idle_timers_read = slow_close_read = time_wait_read = stuck_after_read = NULL;
+}
+
 const struct teardown_config *
 teardown_current_config(void)
 {
@@ -93,6 +106,8 @@ void
 teardown_preferences_register(int proto, void (*apply)(void))
 {
     module_t *module = prefs_register_protocol(proto, apply);
+
+    register_shutdown_routine(forget_read_preferences);
 
     prefs_register_bool_preference(module, "analyze", "Analyze TCP connection teardowns",
         "Follow every TCP connection and annotate its FINs, the ACKs that acknowledge them and "
