@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "teardown_compat.h"
 #include "teardown_state.h"
 
 /* Queued on the tap for every frame that opens a connection or is said
@@ -28,6 +29,10 @@ struct teardown_tap_info {
 
 void proto_register_teardown(void);
 void proto_reg_handoff_teardown(void);
+
+/* A time as an FT_RELATIVE_TIME item in seconds, words after it. */
+void teardown_add_seconds_item(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo, int64_t ns,
+                               const char *after);
 
 /* The statistics tree (teardown_stats.c), registered as a tap plugin. */
 void register_teardown_stats(void);
