@@ -400,6 +400,7 @@ queue_tap(packet_info *pinfo, const struct teardown_view *view)
         info->reuse = wmem_memdup(pinfo->pool, &view->reuse, sizeof view->reuse);
     config = *teardown_current_config();
     config.capture_end_known = PINFO_FD_VISITED(pinfo);
+    info->capture_end_known = config.capture_end_known;
     summary = wmem_new(pinfo->pool, struct teardown_summary);
     teardown_connection_summarize(teardown_connection_at(info->connection), pinfo->num, &config, summary);
     info->summary = summary;
@@ -564,6 +565,7 @@ proto_register_teardown(void)
         ei_check[check] = unregistered;
     expert_register_field_array(expert_register_protocol(proto_teardown), ei, array_length(ei));
     teardown_conn_fields_register(proto_teardown);
+    register_teardown_conns();
     teardown_preferences_register(proto_teardown, apply_preferences);
 
     teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);

@@ -55,11 +55,11 @@ endpoint_text(const address *addr, uint32_t port, char text[TEARDOWN_ENDPOINT_TE
 }
 
 void
-teardown_conn_row_at(uint32_t connection, packet_info *pinfo, struct teardown_conn_row *row)
+teardown_conn_row_at(uint32_t connection, packet_info *pinfo, bool capture_end_known, struct teardown_conn_row *row)
 {
     bool sender_is_client;
 
-    teardown_conn_view_frame(connection, pinfo, &row->view);
+    teardown_conn_view_frame(connection, pinfo, capture_end_known, &row->view);
     row->frame = pinfo->num;
     sender_is_client = teardown_read_sender(pinfo) == row->view.conn.originator;
     endpoint_text(sender_is_client ? &pinfo->src : &pinfo->dst, sender_is_client ? pinfo->srcport : pinfo->destport,
@@ -318,7 +318,7 @@ teardown_conn_fields_draw(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, u
     char text[TEARDOWN_CONN_TEXT_SIZE];
     double number;
 
-    teardown_conn_row_at(connection, pinfo, &row);
+    teardown_conn_row_at(connection, pinfo, PINFO_FD_VISITED(pinfo), &row);
     item = proto_tree_add_none_format(tree, hf_conn, tvb, 0, 0, "Connection: stream %u, %s, %s%s%s, %s %s",
                                       row.view.stream, row.client,
                                       row.view.conn.summary.pattern == TEARDOWN_PATTERN_NONE ? "not closed"

@@ -65,8 +65,10 @@ const char *teardown_conn_column_name(enum teardown_conn_column column);   /* "c
 const char *teardown_conn_column_title(enum teardown_conn_column column);  /* "Closed by" */
 enum teardown_conn_kind teardown_conn_column_kind(enum teardown_conn_column column);
 
-/* The connection's row at the frame being dissected, one of its frames. */
-void teardown_conn_row_at(uint32_t connection, packet_info *pinfo, struct teardown_conn_row *row);
+/* The connection's row at the frame being dissected, one of its frames,
+ * once the whole capture was read or not. */
+void teardown_conn_row_at(uint32_t connection, packet_info *pinfo, bool capture_end_known,
+                          struct teardown_conn_row *row);
 
 /* A column of a row as text, empty where not known: numbers in decimal,
  * times in seconds with nine decimals, checks by name, separated by

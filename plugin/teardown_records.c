@@ -687,7 +687,8 @@ first_frame_of(uint32_t connection)
 }
 
 void
-teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, struct teardown_conn_view *view)
+teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, bool capture_end_known,
+                         struct teardown_conn_view *view)
 {
     const struct connection_numbering *numbering = array_at(&numberings, connection);
     const struct teardown_connection *core = teardown_connection_at(connection);
@@ -695,6 +696,7 @@ teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, struct teardow
     struct teardown_config config;
     int64_t time_ns = frame_config(pinfo, &config);
 
+    config.capture_end_known = capture_end_known;
     memset(view, 0, sizeof *view);
     view->connection_index = connection;
     view->stream = numbering->stream;

@@ -112,8 +112,10 @@ struct teardown_conn_view {
 };
 
 /* What is known of connection `connection` at the frame being dissected,
- * one of its own. */
-void teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, struct teardown_conn_view *view);
+ * one of its own, once the whole capture was read or not (the dissection's
+ * PINFO_FD_VISITED(): a tap listener may run after the frame was marked). */
+void teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, bool capture_end_known,
+                              struct teardown_conn_view *view);
 
 /* Whether the frame being dissected stands for a connection as a whole
  * (and which): the frame that decided how it ended, or once the whole
