@@ -703,6 +703,11 @@ teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, bool capture_e
     view->incarnation = numbering->incarnation;
     view->first_frame = first_frame_of(connection);
     teardown_connection_describe(core, pinfo->num, time_ns, &config, &view->conn);
+    /* Never closed: after a whole pass, its first frame stands for it. */
+    if (view->conn.end_frame == 0 && capture_end_known) {
+        view->conn.end_frame = view->first_frame;
+        view->conn.at_end = view->first_frame == pinfo->num;
+    }
     view->checks = numbering->checks | view->conn.checks;
     reuse = reuse_records.count > 0 ? find_frame(&reuse_records, sizeof *reuse, view->first_frame) : NULL;
     if (reuse != NULL && reuse->connection == connection) {
