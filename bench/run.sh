@@ -20,7 +20,10 @@
 # hours (10M packets); the Lua columns then print "-".
 #
 # --smoke: a small capture, one round, one callgrind run; fails when a run
-# fails or the plugin annotates nothing, and asserts no timing.
+# fails or the plugin annotates nothing, and asserts no timing.  Then the
+# memory budget, enforced: plain and plugin once more on 1M packets (conv),
+# where the plugin's fixed cost is a few bytes a stream; fails above 320 B a
+# stream.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +63,10 @@ mkdir -p "$cache"
 chmod a+rx "$cache" "$work"
 
 log() { printf '%s\n' "$*" >&2; }
+
+# What the plugin may add to tshark's peak RSS per stream, at 1M packets and
+# beyond (BENCHMARKS.md).
+budget_bytes_per_stream=320
 
 # ---- Build ---------------------------------------------------------------
 if [ -z "$build" ]; then
@@ -190,16 +197,34 @@ for packets in "${size_list[@]}"; do
             paste -d ' ' "$work/run.plain" "$work/run.plugin" "$work/run.lua" |
                 awk '{ print $1, $3, $5, $2, $4, $6 }' >>"$work/rounds"
         done
-        # Memory per stream: the plugin's extra peak RSS over the streams, and
-        # the target's budget (128 B a stream + 48 B an annotated frame) alike.
+        # Memory per stream: the plugin's extra peak RSS over the streams.
         printf '%-8s %-7s %5s | %8.2f %8.2f %8s | %7.3f %7s %9s | %7.0f %7.0f %7s | %9.0f %9.0f\n' \
             "$packets" "$mode" "$pairs" "$(column '$1')" "$(column '$2')" "$(lua_column '$3' %.2f)" \
             "$(column '$2 / $1')" "$(lua_column '$3 / $1' %.3f)" "$(lua_column '($2 - $1) / ($3 - $1)' %.3f)" \
             "$(column '$4 / 1024')" "$(column '$5 / 1024')" "$(lua_column '$6 / 1024' %.0f)" \
-            "$(column "(\$5 - \$4) * 1024 / $streams")" \
-            "$(( (128 * streams + 48 * annotated) / streams ))"
+            "$(column "(\$5 - \$4) * 1024 / $streams")" "$budget_bytes_per_stream"
     done
 done
+
+# ---- The memory budget, enforced by the smoke run ----------------------------
+# At 20k packets the plugin's fixed cost (code, registrations, tables) still
+# counts a few hundred bytes a stream; at 1M it counts about 5, and the peak
+# RSS varies by about 100 KiB between identical runs, 1 B a stream.
+if $smoke; then
+    packets=1000000
+    capture=$(capture_for "$packets")
+    streams=$(awk '$1 == "connections" { print $2 }' "$capture.meta")
+    plain=$(timed plain conv "$capture")
+    plugin=$(timed plugin conv "$capture")
+    per_stream=$(( ( ${plugin#* } - ${plain#* } ) * 1024 / streams ))
+    echo
+    echo "memory at $packets packets, $streams streams, conv: the plugin adds $per_stream B a stream" \
+         "(budget $budget_bytes_per_stream B)"
+    if [ "$per_stream" -gt "$budget_bytes_per_stream" ]; then
+        log "run.sh: $per_stream B a stream is over the budget of $budget_bytes_per_stream B"
+        exit 1
+    fi
+fi
 
 # ---- Instructions per packet -------------------------------------------------
 # Collected only inside epan_dissect_run_with_taps, tshark's per-packet entry,

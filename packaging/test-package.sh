@@ -19,7 +19,7 @@ case "$(installed_status)" in
 "" | *not-installed) ;;
 *) fail "$package is already installed ($(installed_status)); remove it first" ;;
 esac
-"$repo/packaging/install-deps.sh" build-essential dpkg-dev debhelper lintian
+"$repo/packaging/install-deps.sh" --package
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-package.XXXXXX")
 cleanup() {

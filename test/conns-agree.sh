@@ -15,7 +15,7 @@
 # Usage: conns-agree.sh TSHARK_TEARDOWN CAPTURE
 set -euo pipefail
 tshark_teardown=$1 capture=$2
-. "$(dirname "$0")/views.sh"
+. "$(dirname "$0")/lib.sh"
 
 conn_fields=(stream incarnation client server closer pattern conn_state history duration close_delay last_ack_delay
              idle idle_timer rst_origin rst_cause time_wait_holder close_wait_holder reuse check first_fin_frame

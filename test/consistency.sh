@@ -14,85 +14,63 @@
 #   - a second pass that shows only the later half of the frames (as the GUI
 #     does when a filter hides the rest) says the same about them as a full one;
 #   - the statistics tree counts the same in one pass and in two.
+# Three tshark runs: one pass, two passes, and the filtered second pass, each
+# asking for every field at once (all_views of test/lib.sh); the first two
+# count the statistics too.
 # Usage: consistency.sh TSHARK_TEARDOWN CAPTURE
 set -euo pipefail
 tshark_teardown=$1 capture=$2
-. "$(dirname "$0")/views.sh"
+. "$(dirname "$0")/lib.sh"
+teardown_cache_lists
+work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-consistency.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/1" "$work/2" "$work/late"
+all_views "$work/1" "$tshark_teardown" "$capture" 1
+all_views "$work/2" "$tshark_teardown" "$capture" 2
+one=$work/1 two=$work/2
+fail() { echo "consistency: $* ($capture)" >&2; exit 1; }
 
-one=$(fields_view "$tshark_teardown" "$capture" 1)
-two=$(fields_view "$tshark_teardown" "$capture" 2)
-
-# Columns: 3 step, 6 pattern, 7 fin_frame, 8 ack_frame, 14 experts.
+# fields columns: 3 step, 6 pattern, 7 fin_frame, 8 ack_frame; a second
+# pass knows the patterns and ACK frames, and that an ACK beyond a FIN was
+# refused (then it is no step).
 without_late_knowledge() {
-    awk -F '\t' -v OFS='\t' 'NR > 1 { $6 = ""; $8 = ""; if ($14 ~ /ack_beyond_fin/) $3 = $7 = "" } { print }'
+    awk -F '\t' -v OFS='\t' 'NR > 1 && $NF ~ /ack_beyond_fin/ { $3 = $7 = "" } { print }' |
+        without_capture_end 6 8
 }
-if ! diff -u <(printf '%s\n' "$one" | without_late_knowledge | without_capture_end) \
-             <(printf '%s\n' "$two" | without_late_knowledge | without_capture_end); then
-    echo "consistency: one pass and two passes disagree on $capture" >&2
-    exit 1
-fi
-if ! diff -u <(printf '%s\n' "$one" | awk -F '\t' 'NR > 1 && $6 != "" { print $1, $6 }') \
-             <(paste <(printf '%s\n' "$one" | cut -f6) <(printf '%s\n' "$two" | cut -f1,6) |
-               awk -F '\t' 'NR > 1 && $1 != "" { print $2, $3 }'); then
-    echo "consistency: a pattern known in one pass changed in the second ($capture)" >&2
-    exit 1
-fi
+diff -u <(without_late_knowledge < "$one/fields") <(without_late_knowledge < "$two/fields") ||
+    fail "one pass and two passes disagree"
+# The second file, the two-pass fields, gives each frame's pattern; the
+# first names those that one pass already knew.
+changed=$(awk -F '\t' 'FNR == 1 { file++ } FNR > 1 && file == 1 && $6 != "" { known[$1] = $6 }
+                       FNR > 1 && file == 2 && ($1 in known) && known[$1] != $6 { print "frame " $1 ": " known[$1] " -> " $6 }' \
+          "$one/fields" "$two/fields")
+[ -z "$changed" ] || fail "a pattern known in one pass changed in the second: $changed"
 
-# Columns: 2 stream (shown where anything is), 8 unfinished_for, 12 answer.
-times_one=$(times_view "$tshark_teardown" "$capture" 1)
-times_two=$(times_view "$tshark_teardown" "$capture" 2)
-before_the_end() { awk -F '\t' -v OFS='\t' 'NR > 1 { $2 = ""; $8 = ""; $12 = "" } { print }' | without_capture_end; }
-if ! diff -u <(printf '%s\n' "$times_one" | before_the_end) <(printf '%s\n' "$times_two" | before_the_end); then
-    echo "consistency: one pass and two passes disagree on times or reuse in $capture" >&2
-    exit 1
-fi
+# times columns: 2 stream (shown where anything is), 8 unfinished_for, 12 answer.
+diff -u <(without_capture_end 2 8 12 < "$one/times") <(without_capture_end 2 8 12 < "$two/times") ||
+    fail "one pass and two passes disagree on times or reuse"
 
-rst_one=$(rst_view "$tshark_teardown" "$capture" 1)
-rst_two=$(rst_view "$tshark_teardown" "$capture" 2)
-# Columns: 5 origin, 6 alive_frame.  Where the second pass names an alive
-# frame, its origin is path and the first pass's origin is its own business.
-if ! diff -u <(printf '%s\n' "$rst_one" | awk -F '\t' -v OFS='\t' 'NR > 1 { print $1, $2, $3, $4, $7, $8 }') \
-             <(printf '%s\n' "$rst_two" | awk -F '\t' -v OFS='\t' 'NR > 1 { print $1, $2, $3, $4, $7, $8 }'); then
-    echo "consistency: one pass and two passes disagree on the RSTs of $capture" >&2
-    exit 1
-fi
-if ! diff -u <(paste <(printf '%s\n' "$rst_one" | cut -f5) <(printf '%s\n' "$rst_two" | cut -f1,5,6) |
-               awk -F '\t' -v OFS='\t' 'NR > 1 && $4 != "" { print $2, "path" } NR > 1 && $4 == "" { print $2, $1 }') \
-             <(printf '%s\n' "$rst_two" | awk -F '\t' -v OFS='\t' 'NR > 1 { print $1, $5 }'); then
-    echo "consistency: an RST's origin differs between one pass and two without a frame showing its sender alive ($capture)" >&2
-    exit 1
-fi
-unlinked=$(printf '%s\n' "$rst_two" |
-           awk -F '\t' 'NR > 1 { if ($6 != "") alive[$6] = $1; if ($8 ~ /rst_sender_alive/) shown[$1] = 1 }
-                        END { for (f in alive) if (!(f in shown)) print "frame " alive[f] " names " f }')
-if [ -n "$unlinked" ]; then
-    echo "consistency: an RST's alive_frame names a frame without rst_sender_alive ($capture): $unlinked" >&2
-    exit 1
-fi
+# rst columns: 5 origin, 6 alive_frame.  Where the second pass names an
+# alive frame, its origin is path and the first pass's origin is its own
+# business.
+diff -u <(cut -f1-4,7,8 "$one/rst") <(cut -f1-4,7,8 "$two/rst") ||
+    fail "one pass and two passes disagree on the RSTs"
+unexplained=$(awk -F '\t' 'FNR == 1 { file++ } FNR > 1 && file == 1 { origin[$1] = $5 }
+                           FNR > 1 && file == 2 && $5 != ($6 != "" ? "path" : origin[$1]) { print "frame " $1 }' \
+              "$one/rst" "$two/rst")
+[ -z "$unexplained" ] ||
+    fail "an RST's origin differs between one pass and two without a frame showing its sender alive: $unexplained"
+unlinked=$(awk -F '\t' 'NR > 1 { if ($6 != "") alive[$6] = $1; if ($8 ~ /rst_sender_alive/) shown[$1] = 1 }
+                        END { for (f in alive) if (!(f in shown)) print "frame " alive[f] " names " f }' "$two/rst")
+[ -z "$unlinked" ] || fail "an RST's alive_frame names a frame without rst_sender_alive: $unlinked"
 
-frames=$(printf '%s\n' "$two" | tail -n +2 | wc -l)
+frames=$(( $(wc -l < "$two/fields") - 1 ))
 half=$(( frames / 2 ))
-late=$(fields_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
-if ! diff -u <(printf '%s\n' "$two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
-             <(printf '%s\n' "$late"); then
-    echo "consistency: frames after $half differ when the others are filtered out ($capture)" >&2
-    exit 1
-fi
-late_times=$(times_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
-if ! diff -u <(printf '%s\n' "$times_two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
-             <(printf '%s\n' "$late_times"); then
-    echo "consistency: times or reuse after frame $half differ when the others are filtered out ($capture)" >&2
-    exit 1
-fi
-late_rst=$(rst_view "$tshark_teardown" "$capture" 2 -Y "frame.number > $half")
-if ! diff -u <(printf '%s\n' "$rst_two" | awk -F '\t' -v half="$half" 'NR == 1 || $1 > half') \
-             <(printf '%s\n' "$late_rst"); then
-    echo "consistency: the RSTs after frame $half differ when the others are filtered out ($capture)" >&2
-    exit 1
-fi
-if ! diff -u <(stats_view "$tshark_teardown" "$capture" 1 | without_capture_end) \
-             <(stats_view "$tshark_teardown" "$capture" 2 | without_capture_end); then
-    echo "consistency: the statistics differ between one and two passes ($capture)" >&2
-    exit 1
-fi
+all_views "$work/late" "$tshark_teardown" "$capture" 2 -Y "frame.number > $half"
+for view in fields times rst; do
+    diff -u <(awk -F '\t' -v half="$half" 'NR == 1 || $1 > half' "$two/$view") "$work/late/$view" ||
+        fail "the $view view of the frames after $half differs when the others are filtered out"
+done
+diff -u <(without_capture_end < "$one/stats") <(without_capture_end < "$two/stats") ||
+    fail "the statistics differ between one and two passes"
 echo "consistency: $capture: $frames frames and the statistics agree in one pass, two passes and a filtered second pass"

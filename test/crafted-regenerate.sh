@@ -5,11 +5,18 @@
 # Usage: crafted-regenerate.sh CRAFTED_DIR
 set -euo pipefail
 dir=$1
+# craft.py's interpreter: Debian's python3, the one python3-scapy is for.
+if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
+    echo "crafted-regenerate: skipped, python3-scapy is missing (packaging/install-deps.sh --quick installs it)" >&2
+    exit 77
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/teardown-crafted.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+pairs=()
 for description in "$dir"/*.txt; do
-    "$dir/craft.py" "$description" "$work/$(basename "${description%.txt}").pcap"
+    pairs+=("$description" "$work/$(basename "${description%.txt}").pcap")
 done
+"$dir/craft.py" "${pairs[@]}"
 "$dir/extremes.py" "$work"
 count=0 failed=0
 # The captures made and the captures committed: one without the other differs too.

@@ -34,7 +34,7 @@ if compgen -G "$here/golden/$name@*.out" >/dev/null; then
     [ ! -f "$here/golden/$name@$series.out" ] || golden="$here/golden/$name@$series.out"
 fi
 
-. "$here/views.sh"
+. "$here/lib.sh"
 pass_options "$passes" >/dev/null
 
 case "$view" in
@@ -48,16 +48,5 @@ conns)  actual=$(conns_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 *) echo "golden.sh: VIEW must be fields, tree, rst, times, stats, flow or conns" >&2; exit 2 ;;
 esac
 
-if [ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ]; then
-    { [ -f "$golden" ] && grep '^#' "$golden" || true; printf '%s\n' "$actual"; } > "$golden.new"
-    mv "$golden.new" "$golden"
-    echo "updated $golden"
-    exit 0
-fi
-
-[ -f "$golden" ] || { echo "golden.sh: no golden file $golden" >&2; exit 1; }
-if ! diff -u <(grep -v '^#' "$golden") <(printf '%s\n' "$actual"); then
-    echo "golden.sh: $name differs from $golden (- expected, + actual)" >&2
-    exit 1
-fi
-echo "$name: output matches $golden"
+teardown_golden "$golden" "$actual" || { echo "golden.sh: $name differs from its golden file" >&2; exit 1; }
+[ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ] || echo "$name: output matches $golden"

@@ -6,10 +6,15 @@
 set -euo pipefail
 tshark_teardown=$1 capture=$2
 . "$(dirname "$0")/lib.sh"
-complaints=$(teardown_any_check WARN ERROR)
-
-annotated=$("$tshark_teardown" -r "$capture" -2 -Y teardown -T fields -e frame.number | wc -l)
-flagged=$("$tshark_teardown" -r "$capture" -2 -Y "$complaints" -T fields -e frame.number -e _ws.expert.message)
+# One run: every annotated frame, with its expert messages and a column per
+# warning or error check (a check fails only on an annotated frame).
+options=(-e frame.number -e _ws.expert.message)
+for check in $(teardown_checks WARN ERROR); do
+    options+=(-e "teardown.$check")
+done
+rows=$("$tshark_teardown" -r "$capture" -2 -Y teardown -T fields "${options[@]}")
+annotated=$(printf '%s' "$rows" | grep -c '^' || true)
+flagged=$(printf '%s\n' "$rows" | awk -F '\t' '{ for (i = 3; i <= NF; i++) if ($i != "") { print $1 "\t" $2; next } }')
 if [ -n "$flagged" ]; then
     echo "healthy: $capture raises warnings or errors on:" >&2
     printf '%s\n' "$flagged" >&2

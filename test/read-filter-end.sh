@@ -12,7 +12,7 @@
 set -euo pipefail
 tshark_teardown=$1 capture=$2
 shift 2
-. "$(dirname "$0")/views.sh"
+. "$(dirname "$0")/lib.sh"
 
 cut=$(mktemp -d "${TMPDIR:-/tmp}/teardown-cut.XXXXXX")
 trap 'rm -rf "$cut"' EXIT

@@ -14,7 +14,7 @@ set -euo pipefail
 tshark_teardown=$1
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-. "$here/views.sh"
+. "$here/lib.sh"
 
 # name                            capture                                 filter
 cases=(
@@ -44,17 +44,10 @@ for line in "${cases[@]}"; do
         failed=1
         continue
     fi
-    if [ "${TEARDOWN_UPDATE_GOLDEN:-0}" = 1 ]; then
-        { [ -f "$golden" ] && grep '^#' "$golden" || true; printf '%s\n' "$two"; } > "$golden.new"
-        mv "$golden.new" "$golden"
-        echo "updated $golden"
-    elif [ ! -f "$golden" ]; then
-        echo "stats-filters: no golden file $golden" >&2
+    if ! teardown_golden "$golden" "$two"; then
+        echo "stats-filters: $name differs from its golden file" >&2
         failed=1
-    elif ! diff -u <(grep -v '^#' "$golden") <(printf '%s\n' "$two"); then
-        echo "stats-filters: $name differs from $golden (- expected, + actual)" >&2
-        failed=1
-    else
+    elif [ "${TEARDOWN_UPDATE_GOLDEN:-0}" != 1 ]; then
         echo "$name: $filter: one pass, two passes and $golden agree"
     fi
 done

@@ -9,7 +9,7 @@
 set -euo pipefail
 tshark_teardown=$1
 shift
-. "$(dirname "$0")/views.sh"
+. "$(dirname "$0")/lib.sh"
 
 checked=0
 for capture in "$@"; do

@@ -1,5 +1,6 @@
-/* fuzz_teardown_state.c: libFuzzer harness for the teardown state machine,
- * checking every annotation against the rules of doc/behaviour.md.
+/* fuzz_teardown_state.c: libFuzzer harness for the teardown state machine:
+ * the invariants every annotation keeps, and the few answers that the rules
+ * of doc/behaviour.md make certain.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
@@ -10,10 +11,14 @@
  * values reach wraparound and nonsense.  make-seeds.py writes the fixtures
  * in this format.
  *
- * Alongside the state machine runs a model of the documented steps,
- * patterns, roles and checks, kept as plain bookkeeping of what the segments
- * were; any difference aborts.  The state machine must not allocate: a
- * stream's memory is its fixed-size struct, whatever the input.
+ * Beside the state machine, each connection is watched: which FINs were
+ * sent, which steps and pattern were said, who sent an RST.  That is no
+ * second state machine: it predicts only what follows from a segment's own
+ * flags and numbers (the first FIN is step 1, an ACK of exactly FIN + 1 is
+ * the step that covers it, ...) and otherwise holds the state machine to
+ * rules over the whole connection (test/fuzz/README.md).  The state machine
+ * must not allocate: a stream's memory is its fixed-size struct, whatever
+ * the input.
  */
 #include <sanitizer/allocator_interface.h>
 #include <stdio.h>
@@ -25,76 +30,89 @@
 #define STREAMS 8
 #define HEADER_SIZE 4
 #define RECORD_SIZE 14
-#define NO_FRAME 0
-#define NONE TEARDOWN_NO_ENDPOINT
-#define STEP(n) TEARDOWN_STEP(n)
-#define KNOWN_CHECKS ((1u << TEARDOWN_CHECK_COUNT) - 1)
 #define MAX_RECORDS 4096
+#define MAX_CONNECTIONS (STREAMS + MAX_RECORDS)
+#define STEP(n) TEARDOWN_STEP(n)
+#define NONE TEARDOWN_NO_ENDPOINT
+/* The checks a verdict holds: those decided when its segment is fed. */
+#define FEED_CHECKS ((uint32_t)TEARDOWN_CHECK_IDLE_TIMER_CLOSE - 1)
+#define END_CHECKS ((uint32_t)TEARDOWN_CAPTURE_END_CHECKS)
 
-/* What the documented rules say a stream has been through so far. */
-struct model {
-    uint32_t next_seq[2];     /* what each endpoint sent up to, for the decoder */
-    uint16_t port[2];
-    bool     seen_any;
-    bool     established;     /* a segment but SYN or RST from the opener, or
-                                 after a SYN+ACK, or with no handshake seen */
+/* What the harness saw of one connection, from its segments and what was
+ * said about them when they were fed. */
+struct watch {
     bool     ended;           /* an RST ended it */
-    uint8_t  syn_sender;
-    uint8_t  synack_receiver;
-    uint8_t  active;
-    uint8_t  initiator;
-    bool     by_port;
-    bool     simultaneous;
-    uint8_t  pattern;         /* the one pattern ever reported */
+    uint8_t  syn_sender;      /* the first SYN's, before any FIN */
+    uint8_t  pattern;         /* the pattern said, once */
+    uint8_t  retries;         /* refused or abandoned attempts sent again, */
+    uint32_t retry_frame;     /* the latest at this frame */
+    bool     sent_any[2];     /* a segment without RST, before the end */
+    uint32_t sent_up_to[2];   /* ... and the furthest it reached */
+    uint32_t fin_frame[2];    /* each endpoint's first FIN, */
     uint32_t fin_seq[2];
-    uint32_t fin_frame[2];
-    uint8_t  fin_step[2];
-    bool     beyond_said[2];  /* an ACK beyond this endpoint's FIN was reported */
-    uint16_t hop_segments[2]; /* segments without RST with a known TTL */
-    uint8_t  hops[2];         /* the first of their TTLs */
-    bool     hops_unstable[2];
-    uint32_t rst_frame[2];    /* each endpoint's first RST */
-    bool     rst_had_ack[2];
-    uint32_t rst_ack[2];
-    uint32_t alive_frame[2];  /* its first segment showing it alive after it */
-    uint32_t step_frame[5];   /* first frame of each step */
+    uint8_t  fin_step[2];     /* 1 or 3 */
+    uint32_t acked_frame[2];  /* the step that covered it, */
+    bool     acked_beyond[2]; /* ... with an ACK beyond it, */
+    bool     beyond[2];       /* an ACK beyond it (then only invariants hold) */
+    bool     refused_step4;   /* the step-3 FIN sent again after step 4
+                                 covered it with an ACK beyond it */
+    bool     step3_out_of_window; /* far outside its sender's sequence space */
     int64_t  step1_time_ns;
+    uint32_t rst_frame[2];    /* each endpoint's first RST */
+    uint32_t alive_frame[2];  /* its first segment said to show it alive */
+    uint32_t last_step_frame;
+    uint32_t last_stretch;    /* the stretch and time of its latest segment */
+    int64_t  last_time_ns;    /* before the end */
 };
 
+/* The decoder's view of a stream, across the connections it holds. */
 struct stream_pair {
-    struct teardown_connection stream;
-    struct model model;
+    struct teardown_connection connection;
+    unsigned id;              /* the connection's index in connections[] */
+    uint32_t next_seq[2];     /* what each endpoint sent up to */
+    uint16_t ip_id[2];
+    uint16_t port[2];
 };
 
 /* What was said about an annotated segment when it was fed, to be said
  * again from its verdict once the whole input has been fed. */
 struct said {
-    const struct teardown_connection *stream;
+    unsigned id;
     struct teardown_verdict verdict;
     struct teardown_rst_verdict rst;
     uint32_t frame;
+    uint32_t stretch;
     int64_t time_ns;
     struct teardown_annotation annotation;
 };
 
-/* Idle timers of 1 and 5 s (the clock steps 1 ms, or 5 s back), CLOSE-WAIT
- * slow from 2 ms, TIME-WAIT 10 ms. */
+/* Idle timers of 1 and 5 s (the clock steps 1 ms or 1 s, or 5 s back, which
+ * breaks the capture), CLOSE-WAIT slow from 2 ms and stuck from 20 ms,
+ * TIME-WAIT 10 ms. */
 static const uint32_t idle_timers_s[] = { 1, 5 };
-static const struct teardown_config config = {
+static const struct teardown_config base_config = {
     .idle_timers_s = idle_timers_s, .idle_timer_count = 2, .slow_close_ns = 2000000,
-    .time_wait_ns = 10000000,
+    .time_wait_ns = 10000000, .stuck_after_ns = 20000000,
 };
 
 static struct said said[MAX_RECORDS];
 static size_t said_count;
 
-/* Connections that a new one started over from, kept for their verdicts. */
-static struct teardown_connection ended_streams[MAX_RECORDS];
-static size_t ended_count;
+/* Every connection of the input: the latest of each stream lives in its
+ * pair, those a new one started over from are kept in kept[]. */
+static const struct teardown_connection *connections[MAX_CONNECTIONS];
+static struct watch watches[MAX_CONNECTIONS];
+static struct teardown_connection kept[MAX_RECORDS];
+static unsigned connection_count, kept_count;
+
+/* The capture's stretches of continuous capture and the time each ends. */
+static int64_t stretch_end_ns[MAX_RECORDS + 1];
+static uint32_t stretch;
+static int64_t longest_silence_ns;
 
 /* The malloc hook runs in whichever thread allocates, and libFuzzer's own
  * threads (the RSS monitor, for one) allocate at any time: only this
- * thread's allocations inside teardown_connection_update() count. */
+ * thread's allocations inside the state machine count. */
 static _Thread_local bool in_state_machine;
 static size_t allocations;
 
@@ -136,12 +154,6 @@ seq_distance(uint32_t a, uint32_t b)
     return (int32_t)(a - b);
 }
 
-static bool
-covers(uint16_t flags, uint32_t ack, uint32_t fin_seq)
-{
-    return (flags & TEARDOWN_TH_ACK) && seq_distance(ack, fin_seq + 1) >= 0;
-}
-
 static uint32_t
 read32(const uint8_t *p)
 {
@@ -151,7 +163,10 @@ read32(const uint8_t *p)
 /* Record: [0] bits 0-2 stream, 3 endpoint, 4 raw seq, 5 raw ack, 6 wide
  * length, 7 clock jumps back 5 s; [1] bits 0-3 FIN SYN RST ACK; [2] seq step
  * and [3] ack step (signed bytes); [4-5] length; [6-9] raw seq; [10-13] raw
- * ack. */
+ * ack.  Without a wide length, [4] bits 0-2 are the length, 3-4 the TTL
+ * (60-63), 5 says the TTL is known, 6 that the IPv4 ID is, which is the
+ * sender's previous one plus [5] (signed), and 7 steps the clock 1 s instead
+ * of 1 ms. */
 static struct stream_pair *
 decode_segment(struct stream_pair *pairs, const uint8_t *r, uint32_t frame, int64_t *clock_ns,
                struct teardown_segment *segment)
@@ -160,484 +175,541 @@ decode_segment(struct stream_pair *pairs, const uint8_t *r, uint32_t frame, int6
         TEARDOWN_TH_FIN, TEARDOWN_TH_SYN, TEARDOWN_TH_RST, TEARDOWN_TH_ACK
     };
     struct stream_pair *pair = &pairs[r[0] & 7];
-    struct model *m = &pair->model;
     uint8_t endpoint = (r[0] >> 3) & 1;
+    bool wide = r[0] & 0x40;
     uint16_t flags = 0;
+    int64_t silence_ns;
 
     for (int bit = 0; bit < 4; bit++) {
         if (r[1] & (1 << bit))
             flags |= flag_bits[bit];
     }
-    *clock_ns += (r[0] & 0x80) ? -INT64_C(5000000000) : INT64_C(1000000);
+    silence_ns = (r[0] & 0x80) ? -INT64_C(5000000000) :
+                 !wide && (r[4] & 0x80) ? INT64_C(1000000000) : INT64_C(1000000);
+    /* The capture breaks as the plugin's glue finds it. */
+    if (frame > 1 && teardown_capture_breaks(silence_ns, longest_silence_ns))
+        stretch++;
+    else if (frame > 1 && silence_ns > longest_silence_ns)
+        longest_silence_ns = silence_ns;
+    *clock_ns += silence_ns;
+    stretch_end_ns[stretch] = *clock_ns;
+
+    memset(segment, 0, sizeof *segment);
     segment->frame = frame;
     segment->endpoint = endpoint;
-    segment->src_port = m->port[endpoint];
-    segment->dst_port = m->port[endpoint ^ 1];
+    segment->src_port = pair->port[endpoint];
+    segment->dst_port = pair->port[endpoint ^ 1];
     segment->flags = flags;
-    segment->seq = (r[0] & 0x10) ? read32(r + 6) : m->next_seq[endpoint] + (int8_t)r[2];
-    segment->ack = (r[0] & 0x20) ? read32(r + 10) : m->next_seq[endpoint ^ 1] + (int8_t)r[3];
-    segment->len = (r[0] & 0x40) ? (uint32_t)(r[4] | r[5] << 8) : r[4] & 7u;
+    segment->seq = (r[0] & 0x10) ? read32(r + 6) : pair->next_seq[endpoint] + (int8_t)r[2];
+    segment->ack = (r[0] & 0x20) ? read32(r + 10) : pair->next_seq[endpoint ^ 1] + (int8_t)r[3];
+    segment->len = wide ? (uint32_t)(r[4] | r[5] << 8) : r[4] & 7u;
     segment->time_ns = *clock_ns;
-    /* Without a wide length, r[4] bits 3-5 give the TTL: 60-63, or unknown. */
-    segment->hops_known = !(r[0] & 0x40) && (r[4] & 0x20);
+    segment->stretch = stretch;
+    segment->hops_known = !wide && (r[4] & 0x20);
     segment->hops = (uint8_t)(60 + ((r[4] >> 3) & 3));
-    m->next_seq[endpoint] = segment->seq + segment->len +
-                            ((flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_FIN)) ? 1 : 0);
+    segment->ip_id_known = !wide && (r[4] & 0x40);
+    if (segment->ip_id_known)
+        pair->ip_id[endpoint] = (uint16_t)(pair->ip_id[endpoint] + (int8_t)r[5]);
+    segment->ip_id = pair->ip_id[endpoint];
+    pair->next_seq[endpoint] = segment->seq + segment->len +
+                               ((flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_FIN)) ? 1 : 0);
     return pair;
 }
 
-static uint8_t
-side_of(uint8_t client, uint8_t endpoint)
-{
-    if (client == NONE)
-        return TEARDOWN_SIDE_UNKNOWN;
-    return endpoint == client ? TEARDOWN_SIDE_CLIENT : TEARDOWN_SIDE_SERVER;
-}
-
-/* The client by the documented rule: the SYN, else the SYN+ACK, else
- * (setting *by_port) the one port below 1024. */
-static uint8_t
-client_of(const struct model *m, bool *by_port)
-{
-    bool low0 = m->port[0] < 1024, low1 = m->port[1] < 1024;
-
-    *by_port = false;
-    if (m->syn_sender != NONE)
-        return m->syn_sender;
-    if (m->synack_receiver != NONE)
-        return m->synack_receiver;
-    if (low0 == low1)
-        return NONE;
-    *by_port = true;
-    return low0 ? 1 : 0;
-}
-
-static uint8_t
-role_of(const struct model *m, uint8_t endpoint)
-{
-    return endpoint == m->active || m->simultaneous ? TEARDOWN_ROLE_ACTIVE : TEARDOWN_ROLE_PASSIVE;
-}
-
-/* A segment without RST, as the baseline of its sender's hop signature. */
 static void
-note_hops(struct model *m, const struct teardown_segment *s)
+watch_init(struct watch *w)
+{
+    memset(w, 0, sizeof *w);
+    w->syn_sender = NONE;
+}
+
+/* What a segment without RST tells of how far its sender has sent. */
+static void
+note_sent(struct watch *w, const struct teardown_segment *s)
 {
     uint8_t e = s->endpoint;
+    uint32_t end = s->seq + s->len + ((s->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_FIN)) ? 1 : 0);
 
-    if (!s->hops_known)
-        return;
-    if (m->hop_segments[e] == 0)
-        m->hops[e] = s->hops;
-    else if (m->hops[e] != s->hops)
-        m->hops_unstable[e] = true;
-    if (m->hop_segments[e] < UINT16_MAX)
-        m->hop_segments[e]++;
+    if (!w->sent_any[e] || seq_distance(end, w->sent_up_to[e]) > 0)
+        w->sent_up_to[e] = end;
+    w->sent_any[e] = true;
 }
 
-/* Every RST: its origin from its TTL against two or more earlier segments
- * of its sender without RST, all alike; alive comes later. */
+/* A FIN (but no SYN or RST) before the end: an endpoint's first is step 1,
+ * or step 3 after the other's; its next at the same place is a
+ * retransmission with the first's step; one at another place is no step. */
 static void
-check_rst_fields(struct model *m, const struct teardown_segment *s,
-                 const struct teardown_annotation *a, uint32_t expected_checks)
+check_fin(struct watch *w, const struct teardown_segment *s, const struct teardown_annotation *a)
 {
     uint32_t frame = s->frame;
-    uint8_t e = s->endpoint;
-    bool baseline = m->hop_segments[e] >= 2 && !m->hops_unstable[e];
-    uint8_t origin = !baseline || !s->hops_known ? TEARDOWN_RST_ORIGIN_UNKNOWN :
-                     s->hops != m->hops[e] ? TEARDOWN_RST_ORIGIN_PATH : TEARDOWN_RST_ORIGIN_ENDPOINT;
+    uint8_t own = s->endpoint;
+    uint32_t fin_seq = s->seq + s->len;
+    unsigned fin_steps = a->verdict.steps & TEARDOWN_FIN_STEPS;
 
-    require(a->verdict.rst);
-    require(a->rst_origin == origin);
-    require(a->alive_frame == 0);
-    if (origin == TEARDOWN_RST_ORIGIN_PATH)
-        expected_checks |= TEARDOWN_CHECK_RST_TTL_MISMATCH;
-    require(a->verdict.checks == expected_checks);
-    if (m->rst_frame[e] == NO_FRAME) {
-        m->rst_frame[e] = frame;
-        m->rst_had_ack[e] = s->flags & TEARDOWN_TH_ACK;
-        m->rst_ack[e] = s->ack;
+    if (w->fin_frame[own] == 0) {
+        w->fin_step[own] = w->fin_frame[own ^ 1] == 0 ? 1 : 3;
+        w->fin_frame[own] = frame;
+        w->fin_seq[own] = fin_seq;
+        if (w->fin_step[own] == 1)
+            w->step1_time_ns = s->time_ns;
+        require(fin_steps == STEP(w->fin_step[own]) && !a->verdict.retransmission);
+        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE || w->fin_step[own] == 3);
+    } else if (fin_seq == w->fin_seq[own]) {
+        require(fin_steps == STEP(w->fin_step[own]) && a->verdict.retransmission);
+        require(a->original_frame == w->fin_frame[own]);
+        if (w->fin_step[own] == 3 && w->acked_beyond[own] && w->pattern == TEARDOWN_PATTERN_NONE)
+            w->refused_step4 = true;
+    } else {
+        require(fin_steps == 0 && !a->verdict.retransmission);
+        require(a->verdict.checks & TEARDOWN_CHECK_FIN_SEQ_CHANGED);
     }
 }
 
+/* An ACK of the other endpoint's FIN: one short of FIN + 1 covers nothing,
+ * one of exactly FIN + 1 covers it unless something covered it before or
+ * an ACK went beyond it; the first beyond it says so.  A segment far
+ * outside its sender's sequence space acknowledges nothing. */
 static void
-check_reset(struct model *m, const struct teardown_segment *s, bool annotated,
-            const struct teardown_annotation *a)
+check_ack(struct watch *w, const struct teardown_segment *s, bool out_of_window,
+          const struct teardown_annotation *a)
 {
     uint32_t frame = s->frame;
-    bool completed = m->pattern != TEARDOWN_PATTERN_NONE;
-    uint8_t pattern;
+    uint8_t peer = s->endpoint ^ 1;
+    unsigned step = w->fin_step[peer] == 1 ? 2 : 4;
+    int64_t beyond = seq_distance(s->ack, w->fin_seq[peer] + 1);
+    bool beyond_said = a->verdict.checks & TEARDOWN_CHECK_ACK_BEYOND_FIN;
 
-    m->ended = true;
+    if (out_of_window || beyond < 0) {
+        require(!(a->verdict.steps & STEP(step)) && !beyond_said);
+        return;
+    }
+    if (beyond == 0 && w->acked_frame[peer] == 0 && !w->beyond[peer])
+        require(a->verdict.steps & STEP(step));
+    require(beyond_said == (beyond > 0 && !w->beyond[peer]));
+    if (beyond > 0)
+        w->beyond[peer] = true;
+    if (a->verdict.steps & STEP(step)) {
+        require(a->fin_frame == w->fin_frame[peer]);
+        require(step != 4 || (a->duration_known && a->duration_ns == teardown_time_since(s->time_ns, w->step1_time_ns)));
+        if (w->acked_frame[peer] == 0) {
+            w->acked_frame[peer] = frame;
+            w->acked_beyond[peer] = beyond > 0;
+        }
+    }
+}
+
+/* Half-close data: payload without FIN from the endpoint that did not close
+ * first and has not yet, after the step that covered the other's FIN. */
+static void
+check_half_close(const struct watch *w, const struct teardown_segment *s, const struct teardown_annotation *a)
+{
+    uint32_t frame = s->frame;
+    uint8_t own = s->endpoint, peer = own ^ 1;
+    bool plain = w->fin_step[peer] == 1 && w->acked_frame[peer] != 0 && w->acked_frame[peer] < frame &&
+                 !w->beyond[peer] && w->fin_frame[own] == 0;
+    bool half_close = a->verdict.half_close;
+
+    require(half_close == ((a->verdict.checks & TEARDOWN_CHECK_HALF_CLOSE_DATA) != 0));
+    if (s->len > 0 && !(s->flags & TEARDOWN_TH_FIN) && plain)
+        require(half_close);
+    if (half_close)
+        require(s->len > 0 && !(s->flags & TEARDOWN_TH_FIN) && a->verdict.role == TEARDOWN_ROLE_PASSIVE &&
+                w->acked_frame[peer] != 0 && w->fin_frame[own] == 0);
+}
+
+/* An RST before the end ends the connection: "reset" after step 1, an
+ * attempt refused or abandoned or an abort before it, nothing after a
+ * completed teardown. */
+static void
+check_reset(struct watch *w, const struct teardown_segment *s, bool annotated, const struct teardown_annotation *a,
+            bool completed)
+{
+    uint32_t frame = s->frame;
+    uint8_t own = s->endpoint;
+    uint8_t pattern = a->verdict.pattern;
+    uint32_t reset_checks = a->verdict.checks & (TEARDOWN_CHECK_RESET_DURING_TEARDOWN | TEARDOWN_CHECK_RESET_DISCARDS_DATA);
+
     require(annotated);
     if (completed) {
-        /* After a completed teardown: an RST with no part in it. */
-        require(a->verdict.pattern == TEARDOWN_PATTERN_NONE);
-        require(a->verdict.role == TEARDOWN_ROLE_NONE);
-        require(a->rst_cause == TEARDOWN_RST_CAUSE_AFTER_CLOSE);
-        check_rst_fields(m, s, a, 0);
-    } else if (m->active != NONE) {
-        require(a->verdict.pattern == TEARDOWN_PATTERN_RESET);
-        require(a->verdict.role == role_of(m, s->endpoint));
-        require(a->initiator == m->initiator);
-        check_rst_fields(m, s, a, TEARDOWN_CHECK_RESET_DURING_TEARDOWN);
+        require(pattern == TEARDOWN_PATTERN_NONE && a->verdict.role == TEARDOWN_ROLE_NONE);
+        require(a->rst_cause == TEARDOWN_RST_CAUSE_AFTER_CLOSE && reset_checks == 0);
+    } else if (w->fin_frame[0] != 0 || w->fin_frame[1] != 0) {
+        require(pattern == TEARDOWN_PATTERN_RESET && a->verdict.role != TEARDOWN_ROLE_NONE);
+        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE || w->fin_step[own] != 1);
+        require(reset_checks != 0 && (reset_checks & (reset_checks - 1)) == 0);
     } else {
-        bool attempt = !m->established && m->synack_receiver == NONE && m->syn_sender != NONE;
-        bool by_port;
-        uint8_t client = client_of(m, &by_port);
-
-        if (!attempt)
-            pattern = TEARDOWN_PATTERN_ABORT;
-        else if (s->endpoint == m->syn_sender)
-            pattern = TEARDOWN_PATTERN_ABANDONED;
-        else
-            pattern = TEARDOWN_PATTERN_REFUSED;
-        require(a->verdict.pattern == pattern);
-        require(pattern != TEARDOWN_PATTERN_REFUSED || a->rst_cause == TEARDOWN_RST_CAUSE_REFUSED);
-        require(pattern != TEARDOWN_PATTERN_ABANDONED || a->rst_cause == TEARDOWN_RST_CAUSE_ABANDONED);
-        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE);
-        require(a->initiator == side_of(client, s->endpoint));
-        require(a->initiator_by_port == by_port);
-        check_rst_fields(m, s, a, 0);
+        require(pattern == TEARDOWN_PATTERN_ABORT || pattern == TEARDOWN_PATTERN_REFUSED ||
+                pattern == TEARDOWN_PATTERN_ABANDONED);
+        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE && a->segments == 1 && reset_checks == 0);
+        require(pattern != TEARDOWN_PATTERN_REFUSED ||
+                (w->syn_sender != NONE && own != w->syn_sender && a->rst_cause == TEARDOWN_RST_CAUSE_REFUSED));
+        require(pattern != TEARDOWN_PATTERN_ABANDONED ||
+                (own == w->syn_sender && a->rst_cause == TEARDOWN_RST_CAUSE_ABANDONED));
     }
-    require(a->verdict.steps == 0);
-    require(!a->verdict.retransmission && !a->verdict.half_close);
-    if (!completed)
-        m->pattern = a->verdict.pattern;
+    w->ended = true;
 }
 
-/* After the end: RSTs keep their origin, and the first segment of an RST's
- * sender with payload, a FIN or an ACK beyond its RST's shows it alive. */
+/* One segment against what was said about it when it was fed. */
 static void
-check_after_end(struct model *m, const struct teardown_segment *s, bool annotated,
-                const struct teardown_annotation *a)
+check_segment(struct watch *w, const struct teardown_segment *s, bool annotated, const struct teardown_annotation *a)
 {
     uint32_t frame = s->frame;
-    uint8_t e = s->endpoint;
-    bool alive;
+    uint8_t own = s->endpoint;
+    bool syn = s->flags & TEARDOWN_TH_SYN, rst = s->flags & TEARDOWN_TH_RST;
+    bool any_fin = w->fin_frame[0] != 0 || w->fin_frame[1] != 0;
+    bool completed = w->pattern != TEARDOWN_PATTERN_NONE;
+    bool out_of_window;
 
-    if (s->flags & TEARDOWN_TH_SYN) {
+    if (annotated) {
+        /* An RST is never a step; only an RST says who sent it. */
+        require(a->verdict.rst == rst);
+        require(!rst || (a->verdict.steps == 0 && !a->verdict.retransmission && !a->verdict.half_close));
+        /* Its origin as its TTL decided: no sign of life can have come yet. */
+        require(((a->verdict.checks & TEARDOWN_CHECK_RST_TTL_MISMATCH) != 0) ==
+                (rst && a->rst_origin == TEARDOWN_RST_ORIGIN_PATH));
+        require(a->alive_frame == 0);
+        require((a->verdict.checks & ~FEED_CHECKS) == 0);
+        require(a->verdict.pattern != TEARDOWN_PATTERN_INCOMPLETE);
+        require(a->verdict.retransmission == ((a->verdict.checks & TEARDOWN_CHECK_FIN_RETRANSMISSION) != 0));
+        require(((a->verdict.checks & TEARDOWN_CHECK_RST_SENDER_ALIVE) != 0) == (w->ended && !rst));
+        if (a->verdict.pattern != TEARDOWN_PATTERN_NONE) {
+            require(w->pattern == TEARDOWN_PATTERN_NONE);
+            w->pattern = a->verdict.pattern;
+        }
+        if (a->verdict.steps != 0)
+            w->last_step_frame = frame;
+    }
+    if (w->ended) {
+        /* After the end, RSTs, and an RST's sender's first sign of life. */
+        if (rst) {
+            require(annotated && a->verdict.pattern == TEARDOWN_PATTERN_NONE && a->verdict.role == TEARDOWN_ROLE_NONE);
+            /* The refuser of an attempt refuses again. */
+            require(a->rst_cause == TEARDOWN_RST_CAUSE_AFTER_CLOSE ||
+                    (a->rst_cause == TEARDOWN_RST_CAUSE_REFUSED && w->pattern == TEARDOWN_PATTERN_REFUSED));
+        } else if (annotated) {
+            require(w->rst_frame[own] != 0 && w->alive_frame[own] == 0);
+            require(a->verdict.checks == TEARDOWN_CHECK_RST_SENDER_ALIVE && a->verdict.steps == 0 &&
+                    a->verdict.role == TEARDOWN_ROLE_NONE && a->rst_frame == w->rst_frame[own]);
+            w->alive_frame[own] = frame;
+        }
+        if (rst && w->rst_frame[own] == 0)
+            w->rst_frame[own] = frame;
+        return;
+    }
+    w->last_stretch = s->stretch;
+    w->last_time_ns = s->time_ns;
+    if (syn) {
+        /* Never a step, whatever else it carries. */
+        require(!annotated);
+        if (!rst && !(s->flags & TEARDOWN_TH_ACK) && w->syn_sender == NONE && !any_fin)
+            w->syn_sender = own;
+        if (!rst)
+            note_sent(w, s);
+        return;
+    }
+    if (rst) {
+        if (w->rst_frame[own] == 0)
+            w->rst_frame[own] = frame;
+        check_reset(w, s, annotated, a, completed);
+        return;
+    }
+    out_of_window = w->sent_any[own] && seq_distance(s->seq, w->sent_up_to[own]) > UINT16_MAX;
+    note_sent(w, s);
+    if (!any_fin && !(s->flags & TEARDOWN_TH_FIN)) {
+        /* Before any FIN, only RSTs are annotated. */
         require(!annotated);
         return;
     }
-    if (s->flags & TEARDOWN_TH_RST) {
-        require(annotated);
-        require(a->verdict.pattern == TEARDOWN_PATTERN_NONE && a->verdict.role == TEARDOWN_ROLE_NONE);
-        require(a->rst_cause == TEARDOWN_RST_CAUSE_AFTER_CLOSE);
-        check_rst_fields(m, s, a, 0);
+    if (!annotated) {
+        /* A FIN, a covering ACK or half-close data always is. */
+        struct teardown_annotation nothing;
+
+        memset(&nothing, 0, sizeof nothing);
+        a = &nothing;
+        require(!(s->flags & TEARDOWN_TH_FIN));
+        if ((s->flags & TEARDOWN_TH_ACK) && w->fin_frame[own ^ 1] != 0)
+            check_ack(w, s, out_of_window, a);
+        check_half_close(w, s, a);
         return;
     }
-    alive = m->rst_frame[e] != NO_FRAME && m->alive_frame[e] == NO_FRAME &&
-            (s->len > 0 || (s->flags & TEARDOWN_TH_FIN) ||
-             (m->rst_had_ack[e] && (s->flags & TEARDOWN_TH_ACK) && seq_distance(s->ack, m->rst_ack[e]) > 0));
-    require(annotated == alive);
-    if (!alive)
-        return;
-    m->alive_frame[e] = frame;
-    require(a->verdict.checks == TEARDOWN_CHECK_RST_SENDER_ALIVE);
-    require(a->verdict.steps == 0 && a->verdict.role == TEARDOWN_ROLE_NONE);
-    require(a->rst_frame == m->rst_frame[e]);
+    require(a->verdict.role != TEARDOWN_ROLE_NONE);
+    require(!(a->verdict.steps & (STEP(1) | STEP(4))) || a->verdict.role == TEARDOWN_ROLE_ACTIVE);
+    if (s->flags & TEARDOWN_TH_FIN)
+        check_fin(w, s, a);
+    else
+        require(!(a->verdict.steps & TEARDOWN_FIN_STEPS) && !a->verdict.retransmission);
+    if (out_of_window && (a->verdict.steps & STEP(3)))
+        w->step3_out_of_window = true;
+    if ((s->flags & TEARDOWN_TH_ACK) && w->fin_frame[own ^ 1] != 0)
+        check_ack(w, s, out_of_window, a);
+    else
+        require(!(a->verdict.steps & TEARDOWN_ACK_STEPS) && !(a->verdict.checks & TEARDOWN_CHECK_ACK_BEYOND_FIN));
+    check_half_close(w, s, a);
+    /* A plain close completes on the segment after which both FINs are
+     * covered. */
+    if (w->acked_frame[0] != 0 && w->acked_frame[1] != 0 && !w->beyond[0] && !w->beyond[1])
+        require(w->pattern != TEARDOWN_PATTERN_NONE);
 }
 
-/* A segment that is neither SYN nor RST: the documented rules decide exactly
- * what it is said to be. */
+/* A SYN starting over reuses the ports of the connection before: a note
+ * only within TIME-WAIT of a graceful close, whose step-1 sender holds it,
+ * the gap measured over continuous capture only. */
 static void
-check_segment(struct model *m, const struct teardown_segment *s, bool annotated,
-              const struct teardown_annotation *a)
+check_reuse(unsigned earlier_id, const struct teardown_connection *later, const struct teardown_segment *s)
 {
-    uint32_t frame = s->frame;
-    uint8_t own = s->endpoint, peer = s->endpoint ^ 1;
-    bool fin = s->flags & TEARDOWN_TH_FIN, ack = s->flags & TEARDOWN_TH_ACK;
-    uint32_t fin_seq = s->seq + s->len;
-    bool had_fin = m->fin_frame[own] != NO_FRAME;
-    bool retransmission = fin && had_fin && fin_seq == m->fin_seq[own];
-    bool step2_before = m->step_frame[2] != NO_FRAME;
-    unsigned steps = 0, checks = 0, acked_step = 0;
-    uint8_t pattern = TEARDOWN_PATTERN_NONE;
-
-    if (fin && !ack && m->seen_any)
-        checks |= TEARDOWN_CHECK_FIN_WITHOUT_ACK;
-    if (retransmission) {
-        steps |= STEP(m->fin_step[own]);
-        checks |= TEARDOWN_CHECK_FIN_RETRANSMISSION;
-    } else if (fin && had_fin) {
-        checks |= TEARDOWN_CHECK_FIN_SEQ_CHANGED;
-    } else if (fin) {
-        bool by_port;
-
-        m->fin_step[own] = m->active == NONE ? 1 : 3;
-        if (m->active == NONE) {
-            m->active = own;
-            m->initiator = side_of(client_of(m, &by_port), own);
-            m->by_port = by_port;
-            m->step1_time_ns = s->time_ns;
-        } else if (!step2_before && !covers(s->flags, s->ack, m->fin_seq[peer])) {
-            m->simultaneous = true;
-        }
-        m->fin_seq[own] = fin_seq;
-        m->fin_frame[own] = frame;
-        m->step_frame[m->fin_step[own]] = frame;
-        steps |= STEP(m->fin_step[own]);
-    }
-    if (fin && ack && step2_before && role_of(m, own) == TEARDOWN_ROLE_PASSIVE &&
-        seq_distance(s->ack, m->fin_seq[peer] + 1) < 0)
-        checks |= TEARDOWN_CHECK_ACK_REGRESSED;
-    if (ack && m->fin_frame[peer] != NO_FRAME) {
-        if (seq_distance(s->ack, m->fin_seq[peer] + 1) > 0 && !m->beyond_said[peer]) {
-            m->beyond_said[peer] = true;
-            checks |= TEARDOWN_CHECK_ACK_BEYOND_FIN;
-        }
-        acked_step = m->fin_step[peer] == 1 ? 2 : 4;
-        if (m->step_frame[acked_step] == NO_FRAME && covers(s->flags, s->ack, m->fin_seq[peer])) {
-            m->step_frame[acked_step] = frame;
-            steps |= STEP(acked_step);
-            if (acked_step == 4 && s->seq != m->fin_seq[own] + 1 && !retransmission)
-                checks |= TEARDOWN_CHECK_SEQ_MISMATCH;
-        }
-    }
-    if (m->fin_frame[own] != NO_FRAME && s->len > 0 &&
-        seq_distance(s->seq + s->len, m->fin_seq[own] + 1) > 0)
-        checks |= TEARDOWN_CHECK_DATA_AFTER_FIN;
-    bool half_close = s->len > 0 && !fin && m->active != NONE &&
-                      role_of(m, own) == TEARDOWN_ROLE_PASSIVE && step2_before &&
-                      m->fin_frame[own] == NO_FRAME;
-    if (half_close)
-        checks |= TEARDOWN_CHECK_HALF_CLOSE_DATA;
-    if (m->pattern == TEARDOWN_PATTERN_NONE && m->step_frame[2] != NO_FRAME &&
-        m->step_frame[4] != NO_FRAME) {
-        if (m->simultaneous)
-            pattern = TEARDOWN_PATTERN_SIMULTANEOUS;
-        else if (m->step_frame[2] == m->step_frame[3])
-            pattern = TEARDOWN_PATTERN_THREE_WAY;
-        else
-            pattern = TEARDOWN_PATTERN_FOUR_WAY;
-        m->pattern = pattern;
-    }
-
-    require(annotated == (steps != 0 || checks != 0 || pattern != TEARDOWN_PATTERN_NONE));
-    if (!annotated)
-        return;
-    /* Invariants first, then the detailed rules. */
-    require((a->verdict.steps & ~(STEP(1) | STEP(2) | STEP(3) | STEP(4))) == 0);
-    require((a->verdict.checks & ~KNOWN_CHECKS) == 0);
-    require(a->verdict.steps == steps);
-    require(a->verdict.retransmission == retransmission);
-    require(!retransmission || a->original_frame == m->fin_frame[own]);
-    require(a->verdict.checks == checks);
-    require(a->verdict.half_close == half_close);
-    require(a->verdict.pattern == pattern);
-    require(a->verdict.role == role_of(m, own));
-    require(a->initiator == m->initiator);
-    require(a->initiator_by_port == m->by_port);
-    require(!(a->verdict.steps & (STEP(2) | STEP(4))) || a->fin_frame == m->fin_frame[peer]);
-    require(!(a->verdict.steps & STEP(4)) || a->duration_ns == s->time_ns - m->step1_time_ns);
-}
-
-/* Rules over the whole stream that follow from the ones above, checked on
- * their own so that a wrong model cannot hide a broken machine. */
-static void
-check_order(const struct model *m, const struct teardown_annotation *a, bool annotated,
-            uint32_t frame, const uint32_t *steps_seen)
-{
-    if (!annotated)
-        return;
-    for (unsigned step = 1; step <= 4; step++) {
-        if (!(a->verdict.steps & STEP(step)))
-            continue;
-        /* Each step once per stream, but for FIN retransmissions. */
-        require(steps_seen[step] == frame || a->verdict.retransmission);
-        /* Never back to an earlier step: 2 and 3 follow 1, 4 follows 3. */
-        require(step == 1 || m->step_frame[1] < frame || a->verdict.retransmission);
-        require(step != 4 || m->step_frame[3] < frame);
-    }
-    /* Roles: steps 1 and 4 by the active closer; steps 2 and 3 by the
-     * passive one, except in a simultaneous close. */
-    if (a->verdict.steps & (STEP(1) | STEP(4)))
-        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE);
-    if ((a->verdict.steps & (STEP(2) | STEP(3))) && !m->simultaneous)
-        require(a->verdict.role == TEARDOWN_ROLE_PASSIVE);
-    if (a->verdict.pattern == TEARDOWN_PATTERN_THREE_WAY)
-        require(m->step_frame[2] == m->step_frame[3]);
-    if (a->verdict.pattern == TEARDOWN_PATTERN_FOUR_WAY)
-        require(m->step_frame[2] < m->step_frame[3]);
-    if (a->verdict.pattern == TEARDOWN_PATTERN_SIMULTANEOUS)
-        require(m->step_frame[3] < m->step_frame[2]);
-    require(a->verdict.pattern != TEARDOWN_PATTERN_INCOMPLETE);
-}
-
-static void
-model_init(struct model *m, uint32_t next_seq0, uint32_t next_seq1, uint16_t port0, uint16_t port1)
-{
-    memset(m, 0, sizeof *m);
-    m->syn_sender = m->synack_receiver = m->active = NONE;
-    m->next_seq[0] = next_seq0;
-    m->next_seq[1] = next_seq1;
-    m->port[0] = port0;
-    m->port[1] = port1;
-}
-
-/* A SYN without ACK after the end starts the connection over: the old one
- * is kept for what was said about it, the new one starts from nothing. */
-static void
-start_over(struct stream_pair *pair)
-{
-    struct model *m = &pair->model;
-    struct teardown_connection *kept = &ended_streams[ended_count++];
-
-    *kept = pair->stream;
-    for (size_t i = 0; i < said_count; i++) {
-        if (said[i].stream == &pair->stream)
-            said[i].stream = kept;
-    }
-    teardown_connection_init(&pair->stream);
-    model_init(m, m->next_seq[0], m->next_seq[1], m->port[0], m->port[1]);
-}
-
-/* A SYN starting over reuses the ports of the connection before: a note only
- * within TIME-WAIT of a graceful close, whose step-1 sender holds it. */
-static void
-check_reuse(const struct teardown_connection *earlier, const struct teardown_connection *later, uint32_t frame,
-            int64_t syn_time_ns)
-{
+    const struct teardown_connection *earlier = connections[earlier_id];
+    const struct watch *w = &watches[earlier_id];
+    struct teardown_config config = base_config;
     struct teardown_reuse reuse;
-    enum teardown_pattern pattern = teardown_connection_final_pattern(earlier);
-    bool graceful = pattern == TEARDOWN_PATTERN_FOUR_WAY || pattern == TEARDOWN_PATTERN_THREE_WAY ||
-                    pattern == TEARDOWN_PATTERN_SIMULTANEOUS;
+    uint32_t frame = s->frame;
+    bool graceful = teardown_pattern_graceful(teardown_connection_final_pattern(earlier));
 
-    teardown_reuse_judge(earlier, later, syn_time_ns, &config, &reuse);
+    config.stretch = s->stretch;
+    teardown_reuse_judge(earlier, later, s->time_ns, &config, &reuse);
     require(reuse.holder_known == graceful);
-    require(reuse.checks == (graceful && reuse.gap_ns >= 0 && reuse.gap_ns < config.time_wait_ns ?
+    require(!graceful || reuse.holder_endpoint == (w->fin_step[0] == 1 ? 0 : 1));
+    require(reuse.gap_known == (w->last_stretch == s->stretch));
+    require(!reuse.gap_known || reuse.gap_ns == teardown_time_since(s->time_ns, w->last_time_ns));
+    require(reuse.checks == (graceful && reuse.gap_known && reuse.gap_ns >= 0 && reuse.gap_ns < config.time_wait_ns ?
                              (uint32_t)TEARDOWN_CHECK_REUSE_IN_TIME_WAIT : 0));
-    require(!graceful || reuse.holder_endpoint == earlier->active);
     require(reuse.answer == TEARDOWN_SYN_ANSWER_NONE);   /* nothing after the SYN yet */
 }
 
-/* RFC 9293 §3.5, as the capture shows it: the handshake is over once the
- * opener sends anything but a SYN, or after a SYN+ACK; a connection whose
- * handshake is not in the capture began before it. */
+/* A new connection in the pair: the one before is kept for what was said
+ * about it. */
 static void
-note_established(struct model *m, uint8_t sender)
+start_over(struct stream_pair *pair)
 {
-    uint8_t opener = m->syn_sender != NONE ? m->syn_sender : m->synack_receiver;
-
-    if (opener == NONE || sender == opener || m->synack_receiver != NONE)
-        m->established = true;
+    kept[kept_count] = pair->connection;
+    connections[pair->id] = &kept[kept_count++];
+    teardown_connection_init(&pair->connection);
+    pair->id = connection_count++;
+    connections[pair->id] = &pair->connection;
+    watch_init(&watches[pair->id]);
 }
 
+/* Feed a segment as the plugin's glue does: to a new connection when it
+ * starts over, not at all when the connection ignores it (which must then
+ * change nothing and be said nothing about). */
 static void
 feed(struct stream_pair *pair, const struct teardown_segment *s)
 {
-    struct model *m = &pair->model;
+    struct watch *w = &watches[pair->id];
+    struct teardown_config config = base_config;
+    struct teardown_connection before;
     struct teardown_verdict verdict;
     struct teardown_rst_verdict rst;
     struct teardown_annotation a;
     uint32_t frame = s->frame;
+    bool opens = teardown_segment_opens(s->flags);
+    bool starts_over = teardown_connection_starts_over(&pair->connection, s);
+    bool retried = teardown_connection_retried(&pair->connection, s);
+    bool ignored = teardown_connection_ignores(&pair->connection, s->flags);
+    unsigned earlier_id = pair->id;
     bool annotated;
-    bool starts_over = (s->flags & (TEARDOWN_TH_SYN | TEARDOWN_TH_ACK | TEARDOWN_TH_RST)) == TEARDOWN_TH_SYN &&
-                       m->pattern != TEARDOWN_PATTERN_NONE;
 
-    require(teardown_connection_starts_over(&pair->stream, s->flags) == starts_over);
-    if (starts_over && ended_count < MAX_RECORDS)
+    /* A SYN after the end starts over, but for a retry of a refused or
+     * abandoned attempt, which goes on; nothing else but a SYN+ACK does. */
+    require(!starts_over || (w->pattern != TEARDOWN_PATTERN_NONE && (s->flags & TEARDOWN_TH_SYN) &&
+                             !(s->flags & TEARDOWN_TH_RST)));
+    require(!retried || (opens && (w->pattern == TEARDOWN_PATTERN_REFUSED || w->pattern == TEARDOWN_PATTERN_ABANDONED)));
+    require((s->flags & TEARDOWN_TH_ACK) || starts_over == (opens && w->pattern != TEARDOWN_PATTERN_NONE && !retried));
+    if (starts_over) {
+        if (connection_count == MAX_CONNECTIONS)
+            return;
         start_over(pair);
-    else if (starts_over)
-        return;
+        w = &watches[pair->id];
+    }
+    if (retried) {
+        w->ended = false;
+        w->pattern = TEARDOWN_PATTERN_NONE;
+        w->retries++;
+        w->retry_frame = frame;
+    }
+    config.stretch = s->stretch;
+    memcpy(&before, &pair->connection, sizeof before);
     in_state_machine = true;
-    annotated = teardown_connection_update(&pair->stream, s, &verdict, &rst);
-    if (starts_over)
-        check_reuse(&ended_streams[ended_count - 1], &pair->stream, frame, s->time_ns);
+    annotated = teardown_connection_update(&pair->connection, s, &verdict, &rst);
     if (annotated)
-        teardown_verdict_expand(&pair->stream, &verdict, verdict.rst ? &rst : NULL, frame, s->time_ns,
+        teardown_verdict_expand(&pair->connection, &verdict, verdict.rst ? &rst : NULL, frame, s->time_ns,
                                 &config, &a);
     in_state_machine = false;
+    require(!ignored || (!annotated && memcmp(&before, &pair->connection, sizeof before) == 0));
+    if (starts_over && opens)
+        check_reuse(earlier_id, &pair->connection, s);
     if (annotated && said_count < MAX_RECORDS) {
         struct said *r = &said[said_count++];
 
-        r->stream = &pair->stream;
-        memcpy(&r->verdict, &verdict, sizeof verdict);
-        memcpy(&r->rst, &rst, sizeof rst);
+        r->id = pair->id;
+        r->verdict = verdict;
+        r->rst = rst;
         r->frame = frame;
+        r->stretch = s->stretch;
         r->time_ns = s->time_ns;
         memcpy(&r->annotation, &a, sizeof a);
     }
+    check_segment(w, s, annotated, &a);
+}
 
-    if (m->ended) {
-        check_after_end(m, s, annotated, &a);
-    } else if (s->flags & TEARDOWN_TH_SYN) {
-        require(!annotated);
-        if (!(s->flags & TEARDOWN_TH_RST))
-            note_hops(m, s);
-        /* SYNs name the client until a teardown has begun. */
-        if (!(s->flags & TEARDOWN_TH_RST) && m->active == NONE) {
-            if (!(s->flags & TEARDOWN_TH_ACK) && m->syn_sender == NONE)
-                m->syn_sender = s->endpoint;
-            if (s->flags & TEARDOWN_TH_ACK)
-                m->synack_receiver = s->endpoint ^ 1;
+/* What two passes show, frame by frame, over one connection. */
+struct order {
+    uint32_t step_frame[5];   /* each step's first frame */
+    bool     simultaneous;    /* step 3 came before any step 2 */
+    bool     desync;          /* the ends are out of step (below) */
+    unsigned patterns;        /* verdicts with a pattern */
+};
+
+/* Rules over the whole connection, on what two passes show: there an ACK
+ * beyond a FIN that its sender sent again is no step.  Such a refusal
+ * leaves the ends out of step, and one pass took the ACK as step 2 when it
+ * came: from there on, roles and patterns follow what one pass saw, and
+ * only the order of the steps that stand is held to.  So too from a step-3
+ * FIN far outside its sender's sequence space, whose ACK covers no FIN but
+ * still rules out a simultaneous close (test/fuzz/README.md). */
+static void
+check_order(struct order *o, const struct said *r, const struct teardown_annotation *a, uint8_t final)
+{
+    uint32_t frame = r->frame;
+    uint8_t pattern = a->verdict.pattern;
+
+    o->desync |= a->ack_refused || ((a->verdict.steps & STEP(3)) && watches[r->id].step3_out_of_window);
+    for (unsigned step = 1; step <= 4; step++) {
+        if (!(a->verdict.steps & STEP(step)))
+            continue;
+        if (a->verdict.retransmission && (STEP(step) & TEARDOWN_FIN_STEPS)) {
+            /* A FIN sent again carries its first copy's step. */
+            require(o->step_frame[step] != 0 && a->original_frame == o->step_frame[step]);
+            continue;
         }
-    } else if (s->flags & TEARDOWN_TH_RST) {
-        check_reset(m, s, annotated, &a);
-    } else {
-        note_hops(m, s);
-        note_established(m, s->endpoint);
-        check_segment(m, s, annotated, &a);
-        check_order(m, &a, annotated, frame, m->step_frame);
+        /* Each step once, never before the steps it answers.  Two passes
+         * take back a step 2 that was refused, but not yet a step 4. */
+        require(o->step_frame[step] == 0 || (step == 4 && watches[r->id].refused_step4));
+        require(step == 1 || (o->step_frame[1] != 0 && o->step_frame[1] < frame));
+        require(step != 4 || (o->step_frame[3] != 0 && o->step_frame[3] < frame));
+        if (step == 3)
+            o->simultaneous = o->step_frame[2] == 0 && !(a->verdict.steps & STEP(2));
+        o->step_frame[step] = frame;
     }
-    m->seen_any = true;
+    /* Steps 1 and 4 by the active closer, 2 and 3 by the passive one but in
+     * a simultaneous close. */
+    if (a->verdict.steps & (STEP(1) | STEP(4)))
+        require(a->verdict.role == TEARDOWN_ROLE_ACTIVE);
+    if ((a->verdict.steps & (STEP(2) | STEP(3))) && !o->desync)
+        require(a->verdict.role == (o->simultaneous ? TEARDOWN_ROLE_ACTIVE : TEARDOWN_ROLE_PASSIVE));
+    /* A pattern once, where the teardown completes or an RST ends it. */
+    require(pattern != TEARDOWN_PATTERN_INCOMPLETE);
+    require(a->pattern != TEARDOWN_PATTERN_INCOMPLETE || final == TEARDOWN_PATTERN_INCOMPLETE);
+    if (pattern == TEARDOWN_PATTERN_NONE)
+        return;
+    o->patterns++;
+    if (!teardown_pattern_graceful((enum teardown_pattern)pattern)) {
+        require(a->verdict.rst);
+        return;
+    }
+    require(!a->verdict.rst && (a->verdict.steps & TEARDOWN_ACK_STEPS));
+    require(o->step_frame[2] != 0 && o->step_frame[4] != 0);
+    if (o->desync)
+        return;
+    require((pattern == TEARDOWN_PATTERN_THREE_WAY) == (o->step_frame[2] == o->step_frame[3]));
+    require((pattern == TEARDOWN_PATTERN_FOUR_WAY) == (o->step_frame[2] < o->step_frame[3]));
+    require((pattern == TEARDOWN_PATTERN_SIMULTANEOUS) == o->simultaneous);
 }
 
 /* Once the capture's end is known, only the last step frame of a teardown
- * that never finished says more: how long before the end it stopped, and at
- * most one finding, never before slow_close. */
+ * that never finished says more: how long before the end of its stretch it
+ * stopped, and at most one finding. */
 static void
-check_capture_end(const struct said *r, const struct teardown_annotation *before_end, int64_t end_ns)
+check_capture_end(const struct said *r, const struct teardown_annotation *a, const struct teardown_annotation *one_pass,
+                  uint8_t final)
 {
-    struct teardown_config at_end = config;
-    struct teardown_annotation a;
-    uint32_t end_checks, frame = r->frame;
+    const struct watch *w = &watches[r->id];
+    uint32_t frame = r->frame;
+    uint32_t end_checks = a->checks & END_CHECKS;
+    bool unfinished = final == TEARDOWN_PATTERN_INCOMPLETE && frame == w->last_step_frame;
+    uint8_t passive = w->fin_step[0] == 1 ? 1 : 0;
 
-    at_end.capture_end_known = true;
-    at_end.capture_end_ns = end_ns;
-    teardown_verdict_expand(r->stream, &r->verdict, r->verdict.rst ? &r->rst : NULL, r->frame, r->time_ns,
-                            &at_end, &a);
-    end_checks = a.checks & TEARDOWN_CAPTURE_END_CHECKS;
-    require((a.checks & ~(uint32_t)TEARDOWN_CAPTURE_END_CHECKS) == before_end->checks);
-    require(!a.unfinished_known ||
-            (teardown_connection_final_pattern(r->stream) == TEARDOWN_PATTERN_INCOMPLETE &&
-             r->frame == r->stream->last_step_frame && r->verdict.steps != 0));
-    require(end_checks == 0 || (a.unfinished_known && a.unfinished_ns >= config.slow_close_ns));
+    require((a->checks & ~END_CHECKS) == one_pass->checks);
+    require(a->verdict.steps == one_pass->verdict.steps ||
+            (a->ack_refused && (one_pass->verdict.checks & TEARDOWN_CHECK_ACK_BEYOND_FIN) &&
+             a->verdict.steps == (one_pass->verdict.steps & ~STEP(2))));
+    require(one_pass->pattern == TEARDOWN_PATTERN_NONE ? a->pattern == TEARDOWN_PATTERN_NONE ||
+                                                         (a->in_teardown && a->pattern == final)
+                                                       : a->pattern == one_pass->pattern);
+    require(a->unfinished_known == unfinished);
     require((end_checks & (end_checks - 1)) == 0);
-    a.checks = before_end->checks;
-    a.unfinished_known = before_end->unfinished_known;
-    a.unfinished_ns = before_end->unfinished_ns;
-    require(memcmp(&a, before_end, sizeof a) == 0);
+    if (!unfinished) {
+        require(end_checks == 0);
+        return;
+    }
+    require(a->unfinished_ns == teardown_time_since(stretch_end_ns[r->stretch], r->time_ns));
+    require(((end_checks & TEARDOWN_CHECK_DIRECTION_NOT_CAPTURED) != 0) == !w->sent_any[passive]);
+    /* Once the passive closer's FIN came, only step 4 is missing. */
+    if (w->fin_frame[passive] != 0)
+        require(end_checks == 0);
+    if (end_checks & ~(uint32_t)TEARDOWN_CHECK_DIRECTION_NOT_CAPTURED)
+        require(a->waiting_ns >= base_config.slow_close_ns);
+    if (end_checks & TEARDOWN_CHECK_CLOSE_WAIT_STUCK)
+        require(a->waiting_ns >= base_config.stuck_after_ns);
 }
 
 /* A stored verdict expands to what was said when its segment was fed, but
- * for the link to the acknowledging segment, which may have come since. */
+ * for the links to later frames, which may have come since; and what two
+ * passes show keeps the rules. */
 static void
-check_said_again(int64_t end_ns)
+check_said_again(struct order *orders)
 {
     for (size_t i = 0; i < said_count; i++) {
         const struct said *r = &said[i];
-        struct teardown_annotation again, before;
+        const struct teardown_connection *connection = connections[r->id];
+        uint8_t final = teardown_connection_final_pattern(connection);
+        struct teardown_config config = base_config;
+        struct teardown_annotation again, before, at_end;
         uint32_t frame = r->frame;
 
-        teardown_verdict_expand(r->stream, &r->verdict, r->verdict.rst ? &r->rst : NULL, frame,
-                                r->time_ns, &config, &again);
-        if (r->annotation.ack_frame != 0)
-            require(again.ack_frame == r->annotation.ack_frame);
-        else
-            require(again.ack_frame == 0 || again.ack_frame > frame);
-        if (r->annotation.alive_frame != 0)
-            require(again.alive_frame == r->annotation.alive_frame);
-        else
-            require(again.alive_frame == 0 || again.alive_frame > frame);
+        config.stretch = r->stretch;
+        teardown_verdict_expand(connection, &r->verdict, r->verdict.rst ? &r->rst : NULL, frame, r->time_ns,
+                                &config, &again);
+        require(r->annotation.ack_frame == 0 ? again.ack_frame == 0 || again.ack_frame > frame
+                                             : again.ack_frame == r->annotation.ack_frame);
+        require(again.alive_frame == 0 || again.alive_frame > frame);
         /* A sender seen alive after its RST did not send it. */
         require(again.alive_frame == 0 || again.rst_origin == TEARDOWN_RST_ORIGIN_PATH);
         memcpy(&before, &r->annotation, sizeof before);
         before.ack_frame = again.ack_frame;
         before.alive_frame = again.alive_frame;
         before.rst_origin = again.rst_origin;
+        before.rst_unknown = again.rst_unknown;
+        /* An attempt sent again goes on in the same connection, which
+         * keeps one initiator and one count of teardown segments: known,
+         * not yet settled (test/fuzz/README.md). */
+        if (frame < watches[r->id].retry_frame) {
+            before.initiator = again.initiator;
+            before.segments = again.segments;
+        }
         require(memcmp(&before, &again, sizeof again) == 0);
-        check_capture_end(r, &again, end_ns);
+
+        config.capture_end_known = true;
+        config.stretch_end_ns = stretch_end_ns[r->stretch];
+        teardown_verdict_expand(connection, &r->verdict, r->verdict.rst ? &r->rst : NULL, frame, r->time_ns,
+                                &config, &at_end);
+        check_capture_end(r, &at_end, &again, final);
+        check_order(&orders[r->id], r, &at_end, final);
+    }
+}
+
+/* How each connection ended: the pattern said, else "incomplete" once a
+ * FIN was sent; one pattern, but for attempts refused again. */
+static void
+check_connections(const struct order *orders, uint32_t frame)
+{
+    for (unsigned id = 0; id < connection_count; id++) {
+        const struct watch *w = &watches[id];
+        uint8_t expected = w->pattern != TEARDOWN_PATTERN_NONE ? w->pattern :
+                           w->fin_frame[0] != 0 || w->fin_frame[1] != 0 ? TEARDOWN_PATTERN_INCOMPLETE :
+                           TEARDOWN_PATTERN_NONE;
+
+        require(teardown_connection_final_pattern(connections[id]) == expected);
+        require(orders[id].patterns <= 1u + w->retries);
     }
 }
 
@@ -645,35 +717,40 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct stream_pair pairs[STREAMS];
+    static struct order orders[MAX_CONNECTIONS];
     int64_t clock_ns = INT64_C(1700000000000000000);
     uint32_t seed, frame = 0;
 
     if (size < HEADER_SIZE)
         return 0;
     seed = read32(data);
-    for (unsigned i = 0; i < STREAMS; i++) {
-        teardown_connection_init(&pairs[i].stream);
-        model_init(&pairs[i].model, seed * (2 * i + 1) * 2654435761u, seed * (2 * i + 2) * 2654435761u,
-                   (seed >> i) & 1 ? 22 : (uint16_t)(40000 + i),
-                   (seed >> (i + 8)) & 1 ? 443 : (uint16_t)(50000 + i));
-    }
-    allocations = 0;
+    connection_count = kept_count = 0;
     said_count = 0;
-    ended_count = 0;
-    for (size_t at = HEADER_SIZE; at + RECORD_SIZE <= size; at += RECORD_SIZE) {
+    allocations = 0;
+    stretch = 0;
+    longest_silence_ns = 0;
+    for (unsigned i = 0; i < STREAMS; i++) {
+        struct stream_pair *pair = &pairs[i];
+
+        memset(pair, 0, sizeof *pair);
+        teardown_connection_init(&pair->connection);
+        pair->id = connection_count++;
+        connections[pair->id] = &pair->connection;
+        watch_init(&watches[pair->id]);
+        pair->next_seq[0] = seed * (2 * i + 1) * 2654435761u;
+        pair->next_seq[1] = seed * (2 * i + 2) * 2654435761u;
+        pair->port[0] = (seed >> i) & 1 ? 22 : (uint16_t)(40000 + i);
+        pair->port[1] = (seed >> (i + 8)) & 1 ? 443 : (uint16_t)(50000 + i);
+    }
+    for (size_t at = HEADER_SIZE; at + RECORD_SIZE <= size && frame < MAX_RECORDS; at += RECORD_SIZE) {
         struct teardown_segment segment;
         struct stream_pair *pair = decode_segment(pairs, data + at, ++frame, &clock_ns, &segment);
 
         feed(pair, &segment);
     }
-    for (unsigned i = 0; i < STREAMS; i++) {
-        const struct model *m = &pairs[i].model;
-        uint8_t expected = m->pattern != TEARDOWN_PATTERN_NONE ? m->pattern :
-                           m->active != NONE ? TEARDOWN_PATTERN_INCOMPLETE : TEARDOWN_PATTERN_NONE;
-
-        require(teardown_connection_final_pattern(&pairs[i].stream) == expected);
-    }
-    check_said_again(clock_ns);
+    memset(orders, 0, connection_count * sizeof orders[0]);
+    check_said_again(orders);
+    check_connections(orders, frame);
     require(allocations == 0);
     return 0;
 }

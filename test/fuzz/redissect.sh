@@ -29,7 +29,7 @@ set -euo pipefail
 tshark_teardown=$1 kind=$2 seed=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../views.sh"
+. "$here/../lib.sh"
 fail() { echo "redissect: $*" >&2; exit 1; }
 
 shared=$(mktemp -d "${TMPDIR:-/tmp}/teardown-redissect.XXXXXX")

@@ -3,7 +3,7 @@
 answers (stdin) as `tshark -V` prints it, frames in order of request id.
 
 A "frame" request's id is ROUND * 1000000 + FRAME; frames without a teardown
-subtree print nothing, so the output of each round reads like test/views.sh's
+subtree print nothing, so the output of each round reads like test/lib.sh's
 tree_view.
 """
 import json

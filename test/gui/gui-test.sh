@@ -64,7 +64,7 @@ for tool in wireshark Xvfb xdotool xclip convert import; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "gui-test: skipped, ${missing[*]} missing;" \
-         "install them with packaging/install-deps.sh wireshark xvfb xdotool xclip imagemagick" >&2
+         "install them with packaging/install-deps.sh --tests" >&2
     exit 77
 fi
 
