@@ -5,8 +5,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * A row is the connection as a whole (teardown_conn_row_at()), described at
- * the frames of it the tap is given; the description at the frame that
- * stands for the connection (its end) is kept, and otherwise the latest.
+ * the frames of it the tap is given; the description at the latest frame
+ * that stands for the connection (its end) is kept, and otherwise the
+ * latest.
  * Once the whole capture was read (tshark -2, the GUI), every frame
  * describes the connection as every frame did, and a row equals the
  * connection's teardown.conn fields.  The tap runs only while a table is
@@ -39,19 +40,23 @@ struct kept_row {
 };
 
 /* The row of the connection a tapped frame belongs to, described at it;
- * NULL when the row was described at its end already. */
+ * NULL when the row was described at its end already and this frame is no
+ * end.  In one pass a connection may seem to end and go on (an RST, then
+ * its SYN tried again): its latest end stands for it, as in two passes. */
 static struct kept_row *
 describe_row(GArray *rows, packet_info *pinfo, const void *data)
 {
     const struct teardown_tap_info *info = (const struct teardown_tap_info *)data;
+    struct teardown_conn_row row;
     struct kept_row *kept;
 
     if (info->connection >= rows->len)
         g_array_set_size(rows, info->connection + 1);
     kept = &g_array_index(rows, struct kept_row, info->connection);
-    if (kept->seen && kept->row.view.conn.at_end)
+    teardown_conn_row_at(info->connection, pinfo, info->capture_end_known, &row);
+    if (kept->seen && kept->row.view.conn.at_end && !row.view.conn.at_end)
         return NULL;
-    teardown_conn_row_at(info->connection, pinfo, info->capture_end_known, &kept->row);
+    kept->row = row;
     kept->seen = true;
     return kept;
 }
