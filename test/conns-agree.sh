@@ -2,11 +2,13 @@
 # conns-agree.sh: the connection table says of each connection what the
 # frames of that connection say, in one pass and in two.
 #   - each row equals the teardown.conn fields of the frame that stands for
-#     it (its end_frame), and every frame with teardown.conn is a row's;
+#     it (its end_frame), and every frame with teardown.conn is a row's (in
+#     one pass, a connection's latest such frame);
 #   - each row follows from the per-frame fields of its connection (the
 #     frames of its tcp.stream from its first frame to the next connection's
 #     in the stream): its first FIN is the first step 1 that is no
-#     retransmission and its ACK the first frame naming it as fin_frame; on
+#     retransmission and its ACK the first frame naming it as fin_frame (but
+#     an ACK beyond it that the FIN, sent again, refused); on
 #     its end frame, the pattern, the initiator (but for a simultaneous
 #     close), the duration and last-ACK delay (where the frame has them),
 #     the RST's origin, cause and alive frame are the row's; the close delay
@@ -62,6 +64,14 @@ for passes in 1 2; do
             for (i = 1; i <= n; i++) if (i == 1 || w[i] != w[i - 1]) out = out (out == "" ? "" : " ") w[i]
             return out
         }
+        # An ACK beyond the FIN that the FIN sent again refused: one pass
+        # called it step 2 before the FIN came again, two passes do not.
+        function refused(k,    j) {
+            if (!has(chk[k], "ack_beyond_fin")) return 0
+            for (j = k + 1; j <= n; j++)
+                if (st[j] == stream && fr[j] < until && has(step[j], 1) && retr[j] != "") return 1
+            return 0
+        }
         function differ(what, row, derived) {
             if (row != derived) printf "stream %s from frame %s: %s %s in the table, %s from the frames\n", stream, first, what, row == "" ? "(none)" : row, derived == "" ? "(none)" : derived
         }
@@ -87,7 +97,8 @@ for passes in 1 2; do
                     if (chk[k] != "") checks = checks " " chk[k]
                 }
                 for (k = 1; k <= n; k++)
-                    if (st[k] == stream && fr[k] >= first && fr[k] < until && ff != "" && fa == "" && has(fin[k], ff)) fa = fr[k]
+                    if (st[k] == stream && fr[k] >= first && fr[k] < until && ff != "" && fa == "" && has(fin[k], ff) &&
+                        !refused(k)) fa = fr[k]
                 differ("first FIN", c[20], ff); differ("its ACK", c[21], fa); differ("close delay", c[10], cdel)
                 differ("checks", sorted_words(c[19]), sorted_words(checks))
                 e = c[25]
