@@ -4,7 +4,7 @@
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-#   bench/run.sh [--sizes 100000,1000000] [--pairs 3] [--modes conv,fields,filter]
+#   bench/run.sh [--sizes 100000,1000000] [--pairs 3] [--modes conv,fields,filter[,conns]]
 #                [--callgrind-packets 20000 | --no-callgrind] [--build DIR]
 #                [--gencap FILE] [--no-lua] [--smoke]
 #
@@ -111,10 +111,13 @@ tshark_as() {
 }
 
 # mode_args MODE VARIANT: the tshark options of a mode.  The plain run cannot
-# name teardown fields, so it asks for TCP's instead.
+# name teardown fields, so it asks for TCP's instead.  conns is conv with the
+# connection table open (its tap runs); Lua has no table, so its run is
+# conv's: use conns with --no-lua.
 mode_args() {
     case "$1:$2" in
-    conv:*) echo "-q -z conv,tcp" ;;
+    conv:*|conns:plain|conns:lua) echo "-q -z conv,tcp" ;;
+    conns:plugin) echo "-q -z conv,tcp -z teardown,conns,csv" ;;
     fields:plain) echo "-T fields -e frame.number -e tcp.stream -e tcp.flags" ;;
     fields:*) echo "-T fields -e frame.number -e tcp.stream -e tcp.flags -e teardown.step -e teardown.role -e teardown.pattern" ;;
     filter:plain) echo "-Y tcp.flags.fin==1" ;;

@@ -15,6 +15,7 @@
 #include <epan/to_str.h>
 
 #include "packet-teardown.h"
+#include "teardown_conn_fields.h"
 #include "teardown_preferences.h"
 #include "teardown_read.h"
 #include "teardown_records.h"
@@ -111,8 +112,8 @@ ns_to_nstime(int64_t ns)
 
 /* A relative time in seconds on every release (4.6 would otherwise pick a
  * unit), with words after it where they are due. */
-static void
-add_seconds_item(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo, int64_t ns, const char *after)
+void
+teardown_add_seconds_item(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo, int64_t ns, const char *after)
 {
     nstime_t time = ns_to_nstime(ns);
 
@@ -235,18 +236,18 @@ static void
 add_time_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct teardown_annotation *annotation)
 {
     if (annotation->idle_known) {
-        add_seconds_item(tree, hf_idle, tvb, pinfo, annotation->idle_ns, "");
+        teardown_add_seconds_item(tree, hf_idle, tvb, pinfo, annotation->idle_ns, "");
         if (annotation->idle_timer_s != 0)
             add_generated(proto_tree_add_uint(tree, hf_idle_timer, tvb, 0, 0, annotation->idle_timer_s));
     }
     if (annotation->ack_delay_known)
-        add_seconds_item(tree, hf_ack_delay, tvb, pinfo, annotation->ack_delay_ns, "");
+        teardown_add_seconds_item(tree, hf_ack_delay, tvb, pinfo, annotation->ack_delay_ns, "");
     if (annotation->close_delay_known)
-        add_seconds_item(tree, hf_close_delay, tvb, pinfo, annotation->close_delay_ns, "");
+        teardown_add_seconds_item(tree, hf_close_delay, tvb, pinfo, annotation->close_delay_ns, "");
     if (annotation->last_ack_delay_known)
-        add_seconds_item(tree, hf_last_ack_delay, tvb, pinfo, annotation->last_ack_delay_ns, "");
+        teardown_add_seconds_item(tree, hf_last_ack_delay, tvb, pinfo, annotation->last_ack_delay_ns, "");
     if (annotation->unfinished_known)
-        add_seconds_item(tree, hf_unfinished_for, tvb, pinfo, annotation->unfinished_ns, "");
+        teardown_add_seconds_item(tree, hf_unfinished_for, tvb, pinfo, annotation->unfinished_ns, "");
 }
 
 /* Who took part, how, and how it ended. */
@@ -295,7 +296,7 @@ add_verdict_items(const struct teardown_view *view, tvbuff_t *tvb, packet_info *
     add_part_items(teardown_tree, tvb, annotation);
     add_time_items(teardown_tree, tvb, pinfo, annotation);
     if (annotation->duration_known)
-        add_seconds_item(teardown_tree, hf_duration, tvb, pinfo, annotation->duration_ns,
+        teardown_add_seconds_item(teardown_tree, hf_duration, tvb, pinfo, annotation->duration_ns,
                          annotation->clock_backwards ? TEARDOWN_CLOCK_BACKWARDS : "");
     if (annotation->verdict.half_close)
         add_flag_item(teardown_tree, hf_half_close, tvb);
@@ -319,12 +320,25 @@ add_reuse_items(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pi
     proto_tree *reuse_tree = proto_item_add_subtree(item, ett_reuse);
 
     add_generated(item);
-    add_seconds_item(reuse_tree, hf_reuse_gap, tvb, pinfo, reuse->gap_ns, "");
+    teardown_add_seconds_item(reuse_tree, hf_reuse_gap, tvb, pinfo, reuse->gap_ns, "");
     if (reuse->holder_known)
         add_word_item(reuse_tree, hf_reuse_holder, tvb, teardown_side_name((enum teardown_side)reuse->time_wait_holder));
     if (reuse->answer_known)
         add_word_item(reuse_tree, hf_reuse_answer, tvb,
                       teardown_syn_answer_name((enum teardown_syn_answer)reuse->answer));
+}
+
+/* The connection as a whole, on the frame that stands for it (view: the
+ * frame's, if it has one), where anyone reads it. */
+static bool
+draw_conn(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo, proto_tree *teardown_tree)
+{
+    uint32_t connection;
+
+    if (!teardown_conn_fields_wanted(teardown_tree) || !teardown_conn_ends_at(view, pinfo, &connection))
+        return false;
+    teardown_conn_fields_draw(teardown_tree, tvb, pinfo, connection);
+    return true;
 }
 
 static void
@@ -341,6 +355,7 @@ draw_view(const struct teardown_view *view, tvbuff_t *tvb, packet_info *pinfo, p
     if (view->reuse_record != NULL)
         add_reuse_items(view, tvb, pinfo, teardown_tree);
     add_check_items(teardown_tree, tvb, pinfo, view, wordy);
+    draw_conn(view, tvb, pinfo, teardown_tree);
     if (!wordy)
         return;
     if (view->has_verdict)
@@ -385,10 +400,29 @@ queue_tap(packet_info *pinfo, const struct teardown_view *view)
         info->reuse = wmem_memdup(pinfo->pool, &view->reuse, sizeof view->reuse);
     config = *teardown_current_config();
     config.capture_end_known = PINFO_FD_VISITED(pinfo);
+    info->capture_end_known = config.capture_end_known;
     summary = wmem_new(pinfo->pool, struct teardown_summary);
     teardown_connection_summarize(teardown_connection_at(info->connection), pinfo->num, &config, summary);
     info->summary = summary;
     tap_queue_packet(teardown_tap, pinfo, info);
+}
+
+/* A frame with nothing else said of it, which stands for a connection
+ * never closed. */
+static bool
+draw_conn_alone(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    proto_item *item;
+    proto_tree *teardown_tree;
+    uint32_t connection;
+
+    if (!teardown_conn_fields_wanted(tree) || !teardown_conn_ends_at(NULL, pinfo, &connection))
+        return false;
+    item = proto_tree_add_item(tree, proto_teardown, tvb, 0, 0, ENC_NA);
+    add_generated(item);
+    teardown_tree = proto_item_add_subtree(item, ett_teardown);
+    teardown_conn_fields_draw(teardown_tree, tvb, pinfo, connection);
+    return true;
 }
 
 static int
@@ -410,7 +444,7 @@ dissect_teardown(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         draw_view(&view, tvb, pinfo, tree);
     else if ((unjudged = teardown_unjudged_frame(pinfo->num, &original)) != TEARDOWN_JUDGED)
         draw_unjudged(unjudged, original, tvb, pinfo, tree);
-    else
+    else if (!draw_conn_alone(tvb, pinfo, tree))
         return 0;
     return tvb_captured_length(tvb);
 }
@@ -530,6 +564,8 @@ proto_register_teardown(void)
     for (int check = 0; check < TEARDOWN_CHECK_COUNT; check++)
         ei_check[check] = unregistered;
     expert_register_field_array(expert_register_protocol(proto_teardown), ei, array_length(ei));
+    teardown_conn_fields_register(proto_teardown);
+    register_teardown_conns();
     teardown_preferences_register(proto_teardown, apply_preferences);
 
     teardown_handle = create_dissector_handle(dissect_teardown, proto_teardown);

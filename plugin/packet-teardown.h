@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "teardown_compat.h"
 #include "teardown_state.h"
 
 /* Queued on the tap for every frame that opens a connection or is said
@@ -18,6 +19,9 @@ struct teardown_tap_info {
                                                      one per connection, the
                                                      same on every pass */
     bool opens_connection;                        /* its first frame */
+    bool capture_end_known;                       /* the frame was dissected
+                                                     once the whole capture
+                                                     was read */
     const struct teardown_summary *summary;       /* the connection, as known
                                                      at this frame */
     const struct teardown_annotation *annotation; /* NULL: no verdict */
@@ -28,6 +32,15 @@ struct teardown_tap_info {
 
 void proto_register_teardown(void);
 void proto_reg_handoff_teardown(void);
+
+/* A time as an FT_RELATIVE_TIME item in seconds, words after it. */
+void teardown_add_seconds_item(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo, int64_t ns,
+                               const char *after);
+
+/* The connection table (teardown_conns.c): the GUI's dialog and tshark's
+ * -z teardown,conns; at protocol registration, before tshark and the GUI
+ * register table statistics. */
+void register_teardown_conns(void);
 
 /* The statistics tree (teardown_stats.c), registered as a tap plugin. */
 void register_teardown_stats(void);

@@ -69,8 +69,8 @@ expand_times(const struct teardown_connection *connection, const struct teardown
  * the capture ran on (silent: a passive closer still sending data is in a
  * half-close).  Otherwise a note says the teardown was still under way, or
  * that the peer's direction was never captured. */
-static void
-expand_unfinished(const struct teardown_connection *connection, uint32_t frame, int64_t time_ns,
+void
+teardown_expand_unfinished(const struct teardown_connection *connection, uint32_t frame, int64_t time_ns,
                   const struct teardown_config *config, struct teardown_annotation *out)
 {
     const struct teardown_endpoint *active, *passive;
@@ -246,13 +246,11 @@ teardown_verdict_expand(const struct teardown_connection *connection,
         out->duration_known = verdict->steps & TEARDOWN_STEP(4);
     }
     expand_times(connection, verdict, frame, time_ns, config, out);
-    expand_unfinished(connection, frame, time_ns, config, out);
+    teardown_expand_unfinished(connection, frame, time_ns, config, out);
 }
 
-/* The frame that decided how the connection ended: the one after which both
- * FINs were acknowledged, or the first RST, which ended it; 0 while open. */
-static uint32_t
-pattern_frame(const struct teardown_connection *connection)
+uint32_t
+teardown_pattern_frame(const struct teardown_connection *connection)
 {
     const struct teardown_endpoint *endpoint = connection->endpoint;
     uint32_t first_rst = endpoint[0].rst_frame;
@@ -272,7 +270,7 @@ teardown_connection_summarize(const struct teardown_connection *connection, uint
 {
     const struct teardown_endpoint *endpoint = connection->endpoint;
     uint32_t now = config->capture_end_known ? UINT32_MAX : frame;
-    uint32_t decided = pattern_frame(connection);
+    uint32_t decided = teardown_pattern_frame(connection);
     uint8_t active = connection->active;
     bool began = active != TEARDOWN_NO_ENDPOINT && known_at(endpoint[active].fin_frame, now) != 0;
 

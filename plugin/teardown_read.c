@@ -332,6 +332,7 @@ teardown_read_segment(proto_tree *tree, tvbuff_t *frame_tvb, packet_info *pinfo,
     segment->seq = tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 4);
     segment->ack = (header->flags & TEARDOWN_TH_ACK) ? tvb_get_ntohl(flags_item->ds_tvb, tcp_start + 8) : 0;
     segment->checksum = tvb_get_ntohs(flags_item->ds_tvb, tcp_start + 16);
+    segment->window = tvb_get_ntohs(flags_item->ds_tvb, tcp_start + 14);
     segment->len = len;
     segment->time_ns = teardown_clock_ns(clock, pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
     segment->stretch = stretch;

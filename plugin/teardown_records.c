@@ -36,12 +36,17 @@ struct connection_start {
     uint32_t connection;
 };
 
-/* What TCP subtracts from each endpoint's sequence numbers to show them
- * relative: the same for every frame of a connection (TCP numbers each
- * direction of its conversation from one base), so kept per connection,
- * set by each frame recorded. */
+/* What the glue keeps of each connection.  What TCP subtracts from each
+ * endpoint's sequence numbers to show them relative is the same for every
+ * frame of a connection (TCP numbers each direction of its conversation
+ * from one base), so kept per connection, set by each frame recorded; so
+ * are the connection's place (its tcp.stream, and which of the stream's
+ * connections it is) and the checks its frames failed, for its row. */
 struct connection_numbering {
     uint32_t seq_base[2];    /* by endpoint */
+    uint32_t stream;         /* tcp.stream */
+    uint16_t incarnation;    /* 0 for the stream's first connection, ... */
+    uint16_t checks;         /* its verdicts' checks, enum teardown_check bits */
 };
 
 /* An RST frame's verdict besides its record's. */
@@ -249,8 +254,15 @@ static struct teardown_connection *
 begin_connection(uint32_t stream_id, uint32_t frame, uint32_t *connection)
 {
     struct teardown_connection fresh;
-    struct connection_numbering numbering = { { 0, 0 } };
+    struct connection_numbering numbering = { .stream = stream_id };
     struct connection_start start = { .frame = frame, .connection = connections.count };
+    uint32_t previous;
+
+    if (latest_connection_of(stream_id, &previous) != NULL) {
+        const struct connection_numbering *before = array_at(&numberings, previous);
+
+        numbering.incarnation = before->incarnation < UINT16_MAX ? (uint16_t)(before->incarnation + 1) : UINT16_MAX;
+    }
 
     teardown_connection_init(&fresh);
     *connection = connections.count;
@@ -512,7 +524,9 @@ connection_of_segment(packet_info *pinfo, uint32_t stream_id, const struct teard
                       uint32_t *index)
 {
     struct teardown_connection *connection = latest_connection_of(stream_id, index);
-    struct teardown_reuse_record reuse = { .frame = pinfo->num, .earlier_stream = stream_id, .earlier = *index };
+    struct teardown_reuse_record reuse = {
+        .frame = pinfo->num, .earlier_stream = stream_id, .earlier = *index, .time_ns = segment->time_ns,
+    };
     bool reused;
 
     last_change.stream_touched = true;
@@ -599,6 +613,7 @@ analyze_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     record.connection = index;
     numbering = (struct connection_numbering *)array_at(&numberings, index);
     numbering->seq_base[segment.endpoint] = teardown_read_seq_base(pinfo, tree, &header, segment.seq);
+    numbering->checks |= (uint16_t)record.verdict.checks;
     if (record.verdict.rst) {
         rst.frame = pinfo->num;
         array_append(&rst_records, &rst, sizeof rst);
@@ -621,6 +636,20 @@ teardown_record_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     return analyze_frame(tvb, pinfo, tree);
 }
 
+/* The settings, and what the frame knows of the capture: whether its end
+ * is known (once every frame was read), the frame's stretch of continuous
+ * capture and where that ends.  Returns the frame's time. */
+static int64_t
+frame_config(const packet_info *pinfo, struct teardown_config *config)
+{
+    *config = *teardown_current_config();
+    config->capture_end_known = PINFO_FD_VISITED(pinfo);
+    config->stretch = stretch_of(pinfo->num);
+    config->stretch_end_ns = teardown_clock_ns(&capture_clock, stretch_end(config->stretch)->secs,
+                                               stretch_end(config->stretch)->nsecs);
+    return teardown_clock_ns(&capture_clock, pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
+}
+
 bool
 teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, struct teardown_view *view)
 {
@@ -632,13 +661,7 @@ teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, st
     if (!judged && reuse == NULL)
         return false;
     memset(view, 0, sizeof *view);
-    view->config = *teardown_current_config();
-    /* Once every frame was read, the end of the capture is known. */
-    view->config.capture_end_known = PINFO_FD_VISITED(pinfo);
-    view->config.stretch = stretch_of(pinfo->num);
-    view->config.stretch_end_ns = teardown_clock_ns(&capture_clock, stretch_end(view->config.stretch)->secs,
-                                                    stretch_end(view->config.stretch)->nsecs);
-    time_ns = teardown_clock_ns(&capture_clock, pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
+    time_ns = frame_config(pinfo, &view->config);
     view->connection_index = judged ? record->connection : reuse->connection;
     view->connection = teardown_connection_at(view->connection_index);
     if (judged) {
@@ -660,4 +683,63 @@ teardown_view_frame(const struct teardown_record *record, packet_info *pinfo, st
                              time_ns, &view->config, &view->reuse);
     }
     return true;
+}
+
+/* Connections and their first frames are kept in the same order. */
+static uint32_t
+first_frame_of(uint32_t connection)
+{
+    return ((const struct connection_start *)array_at(&connection_starts, connection))->frame;
+}
+
+void
+teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, bool capture_end_known,
+                         struct teardown_conn_view *view)
+{
+    const struct connection_numbering *numbering = array_at(&numberings, connection);
+    const struct teardown_connection *core = teardown_connection_at(connection);
+    const struct teardown_reuse_record *reuse;
+    struct teardown_config config;
+    int64_t time_ns = frame_config(pinfo, &config);
+
+    config.capture_end_known = capture_end_known;
+    memset(view, 0, sizeof *view);
+    view->connection_index = connection;
+    view->stream = numbering->stream;
+    view->incarnation = numbering->incarnation;
+    view->first_frame = first_frame_of(connection);
+    teardown_connection_describe(core, pinfo->num, time_ns, &config, &view->conn);
+    /* Never closed: after a whole pass, its first frame stands for it. */
+    if (view->conn.end_frame == 0 && capture_end_known) {
+        view->conn.end_frame = view->first_frame;
+        view->conn.at_end = view->first_frame == pinfo->num;
+    }
+    view->checks = numbering->checks | view->conn.checks;
+    reuse = reuse_records.count > 0 ? find_frame(&reuse_records, sizeof *reuse, view->first_frame) : NULL;
+    if (reuse != NULL && reuse->connection == connection) {
+        view->reused = true;
+        teardown_reuse_judge(teardown_connection_at(reuse->earlier), core, reuse->time_ns, &config, &view->reuse);
+        view->checks |= view->reuse.checks;
+    }
+}
+
+bool
+teardown_conn_ends_at(const struct teardown_view *view, packet_info *pinfo, uint32_t *connection)
+{
+    struct teardown_config config;
+    uint32_t end;
+
+    if (view != NULL) {
+        *connection = view->connection_index;
+        config = view->config;
+    } else if (!PINFO_FD_VISITED(pinfo) || !teardown_opened_connection(pinfo->num, connection)) {
+        return false;
+    } else {
+        frame_config(pinfo, &config);
+    }
+    end = teardown_connection_end_frame(teardown_connection_at(*connection), &config);
+    if (end != 0)
+        return end == pinfo->num;
+    /* Never closed: after a whole pass, its first frame stands for it. */
+    return config.capture_end_known && first_frame_of(*connection) == pinfo->num;
 }

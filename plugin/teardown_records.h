@@ -8,6 +8,7 @@
 #define TEARDOWN_RECORDS_H
 
 #include "teardown_compat.h"
+#include "teardown_conn_state.h"
 #include "teardown_state.h"
 
 /* What a frame is said about although no connection was fed it
@@ -40,6 +41,7 @@ struct teardown_reuse_record {
     uint32_t connection;     /* the connection it opened */
     uint32_t earlier;        /* the connection it reuses the ports of, */
     uint32_t earlier_stream; /* in this tcp.stream */
+    int64_t  time_ns;        /* the SYN's time (teardown_segment.time_ns) */
 };
 
 /* Everything needed to draw one frame, and tap it: a verdict, a reuse, or
@@ -92,5 +94,34 @@ enum teardown_unjudged teardown_unjudged_frame(uint32_t frame, uint32_t *origina
 bool teardown_opened_connection(uint32_t frame, uint32_t *connection);
 
 const struct teardown_connection *teardown_connection_at(uint32_t connection);
+
+/* A connection as a whole at one of its frames: its row in the connection
+ * table, and its teardown.conn fields. */
+struct teardown_conn_view {
+    uint32_t connection_index;
+    uint32_t stream;          /* tcp.stream */
+    uint32_t incarnation;     /* which of the stream's connections: 0, 1... */
+    uint32_t first_frame;
+    uint32_t checks;          /* enum teardown_check bits: its frames'
+                                 verdicts' so far, and what its times, its
+                                 reuse and the capture's end decide */
+    bool reused;              /* its SYN reused an earlier connection's
+                                 addresses and ports, and then: */
+    struct teardown_reuse reuse;
+    struct teardown_conn conn;
+};
+
+/* What is known of connection `connection` at the frame being dissected,
+ * one of its own, once the whole capture was read or not (the dissection's
+ * PINFO_FD_VISITED(): a tap listener may run after the frame was marked). */
+void teardown_conn_view_frame(uint32_t connection, packet_info *pinfo, bool capture_end_known,
+                              struct teardown_conn_view *view);
+
+/* Whether the frame being dissected stands for a connection as a whole
+ * (and which): the frame that decided how it ended, or once the whole
+ * capture was read, the last step frame of a teardown never finished, or
+ * the first frame of a connection never closed.  view is the frame's, if
+ * it has one. */
+bool teardown_conn_ends_at(const struct teardown_view *view, packet_info *pinfo, uint32_t *connection);
 
 #endif /* TEARDOWN_RECORDS_H */

@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "teardown_conn_state.h"
 #include "teardown_state_internal.h"
 
 #include <string.h>
@@ -689,6 +690,10 @@ teardown_connection_update(struct teardown_connection *connection,
     }
     if (!ended_before)
         note_syn_answer(connection, segment);
+    /* What the connection ignores writes no history either: a caller may
+     * skip feeding it. */
+    if (!teardown_connection_ignores(connection, segment->flags))
+        teardown_history_note(connection, segment);
     /* Judged against the connection as it was: the time since the previous
      * segment, for one, is measured before this one counts.  After the end
      * nothing is measured in time. */
@@ -696,6 +701,7 @@ teardown_connection_update(struct teardown_connection *connection,
     if (!ended_before) {
         connection->seen_any = true;
         connection->last_time_ns = segment->time_ns;
+        connection->last_frame = segment->frame;
         connection->last_stretch = (uint16_t)segment->stretch;
     }
     return annotated;

@@ -144,6 +144,7 @@ struct teardown_segment {
     uint16_t ip_id;     /* the IPv4 identification, when ip_id_known */
     bool     ip_id_known;
     uint16_t checksum;  /* the TCP checksum, as sent */
+    uint16_t window;    /* the window advertised, unscaled */
     uint8_t  hops;      /* IPv4 TTL or IPv6 hop limit of the IP header
                            carrying it, when hops_known */
     bool     hops_known;
@@ -396,6 +397,10 @@ struct teardown_endpoint {
     uint16_t rst_refused : 1; /* ... or refused the peer's SYN */
 };
 
+/* How many letters a connection's history keeps (teardown_conn_state.h):
+ * a longer one keeps its first letters. */
+#define TEARDOWN_HISTORY_LETTERS 12
+
 /* One connection.  A TCP stream that holds several connections in turn (the
  * same ports used again) has one of these for each: see
  * teardown_connection_starts_over(). */
@@ -421,6 +426,11 @@ struct teardown_connection {
     uint32_t step2_frame;
     uint32_t step3_frame;
     uint32_t last_step_frame;/* the latest segment that carried a step */
+    uint32_t last_frame;     /* the latest segment before its end */
+    uint8_t  history[TEARDOWN_HISTORY_LETTERS]; /* its history, one letter of
+                                teardown_conn_state.h a byte, 0 after the last */
+    uint8_t  retransmitted[2];/* each endpoint's segments re-sending payload, */
+    uint8_t  zero_windows[2]; /* and advertising a zero window (saturated) */
     uint8_t  client : 2;     /* endpoint index, or TEARDOWN_NO_ENDPOINT */
     uint8_t  syn_sender : 2; /* sender of a SYN without ACK, or none */
     uint8_t  active : 2;     /* step-1 sender, or TEARDOWN_NO_ENDPOINT */

@@ -34,4 +34,13 @@ role_of(const struct teardown_connection *connection, uint8_t endpoint)
            TEARDOWN_ROLE_ACTIVE : TEARDOWN_ROLE_PASSIVE;
 }
 
+/* The frame that decided how the connection ended: the one after which both
+ * FINs were acknowledged, or the first RST, which ended it; 0 while open. */
+uint32_t teardown_pattern_frame(const struct teardown_connection *connection);
+
+/* What the end of the capture tells of a teardown never completed, on its
+ * last step frame (frame, at time_ns): its unfinished time and checks. */
+void teardown_expand_unfinished(const struct teardown_connection *connection, uint32_t frame, int64_t time_ns,
+                                const struct teardown_config *config, struct teardown_annotation *out);
+
 #endif /* TEARDOWN_STATE_INTERNAL_H */

@@ -12,7 +12,8 @@
 #                  reuse fields and their expert items;
 #          stats:  the non-zero counts of tshark -z teardown,tree;
 #          flow:   the Flow Graph of the teardown frames (tshark -z flow);
-#          csv:    one CSV line per closed stream (the README's command).
+#          conns:  the connection table as CSV, one line per connection
+#                  (the README's command, -z teardown,conns,csv).
 #   PASSES 1 (tshark -r) or 2 (tshark -2: forward links, final pattern).
 #   TSHARK_OPTION  e.g. -o teardown.idle_timers:2, for the fields, tree, rst
 #          and times views: preferences that a capture's timing calls for.
@@ -43,8 +44,8 @@ rst)    actual=$(rst_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
 times)  actual=$(times_view "$tshark_teardown" "$repo/$capture" "$passes" "$@") ;;
 stats)  actual=$(stats_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
 flow)   actual=$(flow_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-csv)    actual=$(csv_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
-*) echo "golden.sh: VIEW must be fields, tree, rst, times, stats, flow or csv" >&2; exit 2 ;;
+conns)  actual=$(conns_view "$tshark_teardown" "$repo/$capture" "$passes") ;;
+*) echo "golden.sh: VIEW must be fields, tree, rst, times, stats, flow or conns" >&2; exit 2 ;;
 esac
 
 teardown_golden "$golden" "$actual" || { echo "golden.sh: $name differs from its golden file" >&2; exit 1; }

@@ -102,11 +102,11 @@
 #       the ladder of the teardown frames as tshark prints Wireshark's Flow
 #       Graph (-z flow,any,standard,teardown): the Info text, with the
 #       plugin's step and role, is each arrow's comment.  Trailing blanks cut.
-#   csv_view TSHARK_TEARDOWN CAPTURE PASSES
-#       one CSV line per closed stream, from the command the README documents
-#       under "One CSV line per closed stream" (its first sh block), run as it
-#       is written with this build's tshark for `tshark` and CAPTURE for
-#       `capture.pcapng`.  The command reads the capture in two passes.
+#   conns_view TSHARK_TEARDOWN CAPTURE PASSES
+#       the connection table as CSV, one line per connection, from the command
+#       the README documents under "One row per connection" (its first sh
+#       block), run as it is written with this build's tshark for `tshark`,
+#       CAPTURE for `capture.pcapng`, and without -2 for one pass.
 
 teardown_source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -444,29 +444,18 @@ flow_view() {
     sed 's/[[:space:]]*$//'
 }
 
-csv_view() {
+conns_view() {
     local tshark_teardown=$1 capture=$2 passes=$3 readme command
     readme="$(dirname "${BASH_SOURCE[0]}")/../README.md"
-    [ "$passes" = 2 ] || { echo "csv_view: the documented command runs two passes; PASSES must be 2" >&2; return 2; }
-    command=$(awk '/^#+ One CSV line per closed stream/ { section = 1; next }
+    pass_options "$passes" >/dev/null || return 2
+    command=$(awk '/^#+ One row per connection/ { section = 1; next }
                    section && /^```sh$/ { inside = 1; next }
                    inside && /^```$/ { exit }
                    inside { print }' "$readme")
-    [ -n "$command" ] || { echo "csv_view: no sh block under \"One CSV line per closed stream\" in README.md" >&2; return 2; }
-    # Streams whose teardown never finished have no line, so the checks
-    # only such a stream fails, at the end of the capture, need no column.
-    local check missing=() unfinished_only
-    unfinished_only=" $(teardown_capture_end_checks | tr '\n' ' ') "
-    for check in $(teardown_checks WARN ERROR); do
-        [[ $unfinished_only == *" $check "* ]] ||
-            grep -q -- "-e teardown\.$check\b" <<<"$command" || missing+=("$check")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "csv_view: the README's command misses failed checks of plugin/teardown_checks.h;" \
-             "add ${missing[*]/#/-e teardown.} to it" >&2
-        return 1
-    fi
+    [ -n "$command" ] || { echo "conns_view: no sh block under \"One row per connection\" in README.md" >&2; return 2; }
+    [[ $command == *" -2 "* ]] || { echo "conns_view: the README's command should read the capture in two passes (-2)" >&2; return 2; }
     command=${command//capture.pcapng/'"$capture"'}
+    [ "$passes" = 2 ] || command=${command/ -2 / }
     tshark() { "$tshark_teardown" "$@"; }
     eval "$command"
     unset -f tshark

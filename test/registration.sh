@@ -3,7 +3,7 @@
 # build's, not an installed copy), and it registers exactly the documented
 # fields with their types (the names users type and script against), one
 # FT_NONE field per check of plugin/teardown_checks.h, and the teardown,tree
-# statistics.
+# statistics and the teardown,conns table (in its three forms).
 # Usage: registration.sh TSHARK_TEARDOWN EXPECTED_FIELDS
 set -euo pipefail
 tshark_teardown=$1 expected=$2
@@ -19,13 +19,16 @@ case "$loaded" in
 esac
 
 fields() {
-    grep -v '^#' "$expected"
+    awk '/^#/ { next } $0 == "checks" { exit } { print }' "$expected"
     teardown_checks | awk '{ print "teardown." $1 "\tFT_NONE" }'
+    awk 'after { print } $0 == "checks" { after = 1 }' "$expected"
 }
 if ! diff -u <(fields) \
              <("$tshark_teardown" -G fields | awk -F '\t' '$1 == "F" && $3 ~ /^teardown\./ { print $3 "\t" $4 }'); then
     fail "the teardown.* fields differ from $expected and the checks of teardown_checks.h"
 fi
-"$tshark_teardown" -z help 2>&1 | grep -qx '[[:space:]]*teardown,tree' ||
-    fail "tshark -z help does not list teardown,tree"
-echo "registration: this build's plugin ($loaded), $(fields | wc -l) fields and teardown,tree registered"
+for statistic in teardown,tree teardown,conns teardown,conns,csv teardown,conns,json; do
+    "$tshark_teardown" -z help 2>&1 | grep -qx "[[:space:]]*$statistic" ||
+        fail "tshark -z help does not list $statistic"
+done
+echo "registration: this build's plugin ($loaded), $(fields | wc -l) fields, teardown,tree and teardown,conns registered"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # gui-test.sh: the real Qt Wireshark, under Xvfb, with this build's plugin and
 # the Teardown profile, shows the teardown analysis: fields, expert items,
-# profile colors, the statistics dialog, the Flow Graph and the profile's I/O
-# graphs.  Leaves screenshots in OUTPUT_DIR.
+# profile colors, the statistics dialog, the connection table, the Flow
+# Graph and the profile's I/O graphs.  Leaves screenshots in OUTPUT_DIR.
 # Usage: gui-test.sh BUILD_DIR OUTPUT_DIR
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 BUILD_DIR OUTPUT_DIR" >&2; exit 2; }
@@ -37,7 +37,7 @@ cp "$here/record.lua" "$source_dir/fixtures/real/three-way.pcapng" \
    "$source_dir/fixtures/crafted/check-ack-beyond-fin.pcap" "$work/"
 mergecap -w "$work/all-real.pcapng" "$source_dir"/fixtures/real/*.pcapng
 mergecap -w "$work/ladder.pcapng" "$source_dir"/fixtures/real/{four-way,three-way}.pcapng
-cp "$source_dir/fixtures/real/lossy.pcapng" "$work/"
+cp "$source_dir/fixtures/real/lossy.pcapng" "$source_dir/fixtures/crafted/conn-states.pcap" "$work/"
 teardown_user_home "$work"
 chmod 700 "$work/run"
 
@@ -243,7 +243,79 @@ if ! diff -u "$work/expected-statistics.txt" "$work/statistics.order" >&2; then
 fi
 close
 
-# The ladder: Statistics -> Flow Graph (the 17th item of the Statistics menu
+# The connection table: Statistics -> TCP Teardown Connections (the 12th
+# item of the Statistics menu in 4.0: table statistics come after the
+# built-in dialogs, in the order of their titles) on the crafted capture with
+# one connection for each of Zeek's conn_state values.  The dialog's Copy
+# button copies the rows as text, in the order the dialog lists them, each
+# without its empty cells: every row must hold the cells of tshark's table
+# in two passes (times as the dialog prints them, to the microsecond), in
+# the order connections began; a click on the conn_state title must sort
+# the rows by it.  Like the Flow Graph scene, it drives the dialog by places
+# on the screen, known for 4.0.
+conns=
+case "$series" in
+4.0)
+    wireshark connections -r "$work/conn-states.pcap"
+    main=$(window '^conn-states\.pcap$')
+    sleep 2
+    xdotool windowfocus --sync "$main" key alt+s
+    sleep 1
+    xdotool key --delay 50 $(printf 'Down %.0s' $(seq 11)) Return
+    conns=$(window 'TCP Teardown Connections.*conn-states\.pcap')
+    ;;
+*)
+    echo "gui-test: the connection table scene knows Wireshark 4.0's screen only: skipped on $series" >&2
+    ;;
+esac
+if [ -n "$conns" ]; then
+    xdotool windowsize --sync "$conns" 1500 620 windowmove --sync "$conns" 0 0
+    sleep 2
+    # table_rows NAME: click Copy, the rows the clipboard then holds into
+    # out NAME, a line a row, its known cells separated by '|'.
+    table_rows() {
+        : | xclip -selection clipboard
+        xdotool mousemove --window "$conns" 1264 596 click 1
+        sleep 1
+        timeout 10 xclip -o -selection clipboard >"$output_dir/connections-$1.txt"
+        awk '/^-+$/ { rule++; next }
+             rule == 1 { sub(/^ +/, ""); sub(/ +$/, ""); gsub(/  +/, "|"); print }' \
+            "$output_dir/connections-$1.txt" >"$work/connections-$1.gui"
+    }
+    table_rows listed
+    "$build_dir/tshark-teardown" -r "$work/conn-states.pcap" -2 -q -z teardown,conns,csv |
+        awk -F, 'NR > 1 { out = ""
+                          for (i = 1; i <= NF; i++) if ($i != "") {
+                              if ($i ~ /^[0-9]+\.[0-9]+$/) $i = sprintf("%.6f", $i)
+                              out = out (out == "" ? "" : "|") $i
+                          }
+                          print out }' >"$work/connections.tshark"
+    if [ "$(wc -l <"$work/connections.tshark")" -ne 13 ] ||
+       ! diff -u "$work/connections.tshark" "$work/connections-listed.gui" >&2; then
+        echo "gui-test: the GUI's connection table differs from tshark's 13 rows (above)" >&2
+        cat "$output_dir/connections-listed.txt" >&2
+        exit 1
+    fi
+    # conn_state is the 8th column; the rows' own cells tell it apart.
+    xdotool mousemove --window "$conns" 555 22 click 1
+    sleep 1
+    table_rows sorted
+    states='^(S0|S1|SF|REJ|S2|S3|RSTO|RSTR|RSTOS0|RSTRH|SH|SHR|OTH)$'
+    state_column() { awk -F '|' -v states="$states" '{ for (i = 1; i <= NF; i++) if ($i ~ states) { print $i; break } }' "$1"; }
+    if ! diff -u <(state_column "$work/connections-listed.gui" | LC_ALL=C sort) \
+                 <(state_column "$work/connections-sorted.gui") >&2 ||
+       ! diff -u <(sort "$work/connections-listed.gui") <(sort "$work/connections-sorted.gui") >&2; then
+        echo "gui-test: a click on conn_state does not sort the connection table by it (above)" >&2
+        cat "$output_dir/connections-sorted.txt" >&2
+        exit 1
+    fi
+    xdotool windowsize --sync "$conns" 1500 360
+    sleep 1
+    shoot "$conns" connections
+fi
+close
+
+# The ladder: Statistics -> Flow Graph (the 18th item of the Statistics menu
 # in 4.0) on the real four-way and three-way closes, limited to the display
 # filter `teardown`: the seven teardown frames, each row in the profile's
 # "Teardown step" color, and no other frame (the Flow Graph draws rows no
@@ -259,7 +331,7 @@ case "$series" in
 4.0)
     xdotool windowfocus --sync "$main" key alt+s
     sleep 1
-    xdotool key --delay 50 $(printf 'Down %.0s' $(seq 16)) Return
+    xdotool key --delay 50 $(printf 'Down %.0s' $(seq 17)) Return
     flow=$(window 'Flow.*ladder\.pcapng')
     ;;
 *)
