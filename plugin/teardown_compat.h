@@ -30,4 +30,16 @@ typedef bool teardown_pref_bool;
 typedef gboolean teardown_pref_bool;
 #endif
 
+/* A tshark -z statistic's init callback returns void in 4.0 and 4.4, and
+ * from 4.6 bool, false when it could not start; CMake probes which
+ * (TEARDOWN_STAT_INIT_RETURNS_BOOL).  TEARDOWN_STAT_INIT_STARTED ends one
+ * that started. */
+#ifdef TEARDOWN_STAT_INIT_RETURNS_BOOL
+typedef bool teardown_stat_init_result;
+#define TEARDOWN_STAT_INIT_STARTED return true
+#else
+typedef void teardown_stat_init_result;
+#define TEARDOWN_STAT_INIT_STARTED return
+#endif
+
 #endif /* TEARDOWN_COMPAT_H */

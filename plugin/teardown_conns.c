@@ -209,7 +209,7 @@ cli_finish(void *tapdata)
 }
 
 /* -z teardown,conns[,FILTER], ...,csv[,FILTER], ...,json[,FILTER]. */
-static void
+static teardown_stat_init_result
 cli_init(const char *argument, void *userdata)
 {
     struct cli_table *table = g_new0(struct cli_table, 1);
@@ -228,6 +228,7 @@ cli_init(const char *argument, void *userdata)
         cli_finish(table);
         exit(1);
     }
+    TEARDOWN_STAT_INIT_STARTED;
 }
 
 static void

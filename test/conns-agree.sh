@@ -69,7 +69,7 @@ for passes in 1 2; do
         function refused(k,    j) {
             if (!has(chk[k], "ack_beyond_fin")) return 0
             for (j = k + 1; j <= n; j++)
-                if (st[j] == stream && fr[j] < until && has(step[j], 1) && retr[j] != "") return 1
+                if ((st[j] in own) && fr[j] < until && has(step[j], 1) && retr[j] != "") return 1
             return 0
         }
         function differ(what, row, derived) {
@@ -86,18 +86,23 @@ for passes in 1 2; do
         END {
             for (i = 1; i <= r; i++) {
                 split(row[i], c, ","); stream = c[1]; first = c[24]; until = 1e12
-                for (j = 1; j <= r; j++) if (rs[j] == stream && rfirst[j] > first && rfirst[j] < until) until = rfirst[j]
+                # Its streams: Wireshark 4.4 and later give an attempt sent
+                # again a stream of its own, where the connection goes on.
+                delete own
+                own[stream] = 1
+                for (j = 25; j <= 26; j++) if (c[j] in at) own[st[at[c[j]]]] = 1
+                for (j = 1; j <= r; j++) if ((rs[j] in own) && rfirst[j] > first && rfirst[j] < until) until = rfirst[j]
                 # One pass: what the frames up to its end told.
                 if (passes == 1 && c[25] != "" && c[25] + 1 < until) until = c[25] + 1
                 ff = ""; fa = ""; cdel = ""; checks = ""
                 for (k = 1; k <= n; k++) {
-                    if (st[k] != stream || fr[k] < first || fr[k] >= until) continue
+                    if (!(st[k] in own) || fr[k] < first || fr[k] >= until) continue
                     if (ff == "" && has(step[k], 1) && retr[k] == "") ff = fr[k]
                     if (cdel == "" && has(step[k], 3) && retr[k] == "" && cd[k] != "") cdel = cd[k]
                     if (chk[k] != "") checks = checks " " chk[k]
                 }
                 for (k = 1; k <= n; k++)
-                    if (st[k] == stream && fr[k] >= first && fr[k] < until && ff != "" && fa == "" && has(fin[k], ff) &&
+                    if ((st[k] in own) && fr[k] >= first && fr[k] < until && ff != "" && fa == "" && has(fin[k], ff) &&
                         !refused(k)) fa = fr[k]
                 differ("first FIN", c[20], ff); differ("its ACK", c[21], fa); differ("close delay", c[10], cdel)
                 differ("checks", sorted_words(c[19]), sorted_words(checks))
