@@ -115,42 +115,47 @@ checks_text(uint32_t checks, char text[TEARDOWN_CONN_TEXT_SIZE])
 }
 
 static bool
-frame_text(uint32_t frame, char text[TEARDOWN_CONN_TEXT_SIZE], double *number)
+frame_text(uint32_t frame, char *text, double *number)
 {
     *number = frame;
-    snprintf(text, TEARDOWN_CONN_TEXT_SIZE, "%" PRIu32, frame);
+    if (text != NULL)
+        snprintf(text, TEARDOWN_CONN_TEXT_SIZE, "%" PRIu32, frame);
     return frame != 0;
 }
 
 static bool
-time_text(bool known, int64_t ns, char text[TEARDOWN_CONN_TEXT_SIZE], double *number)
+time_text(bool known, int64_t ns, char *text, double *number)
 {
     uint64_t magnitude = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
 
     if (!known)
         return false;
     *number = (double)ns / 1e9;
-    snprintf(text, TEARDOWN_CONN_TEXT_SIZE, "%s%" PRIu64 ".%09" PRIu64, ns < 0 ? "-" : "", magnitude / 1000000000,
+    if (text != NULL)
+        snprintf(text, TEARDOWN_CONN_TEXT_SIZE, "%s%" PRIu64 ".%09" PRIu64, ns < 0 ? "-" : "", magnitude / 1000000000,
              magnitude % 1000000000);
     return true;
 }
 
 static bool
-words_text(const char *words, char text[TEARDOWN_CONN_TEXT_SIZE])
+words_text(const char *words, char *text)
 {
-    snprintf(text, TEARDOWN_CONN_TEXT_SIZE, "%s", words);
+    if (text != NULL)
+        g_strlcpy(text, words, TEARDOWN_CONN_TEXT_SIZE);
     return words[0] != '\0';
 }
 
 bool
 teardown_conn_column_text(const struct teardown_conn_row *row, enum teardown_conn_column column,
-                          char text[TEARDOWN_CONN_TEXT_SIZE], double *number)
+                          char *text, double *number)
 {
     const struct teardown_conn_view *view = &row->view;
     const struct teardown_conn *conn = &view->conn;
     const struct teardown_summary *summary = &conn->summary;
+    char checks[TEARDOWN_CONN_TEXT_SIZE];
 
-    text[0] = '\0';
+    if (text != NULL)
+        text[0] = '\0';
     *number = 0;
     switch (column) {
     case TEARDOWN_CONN_COLUMN_STREAM:         *number = view->stream; break;
@@ -183,8 +188,8 @@ teardown_conn_column_text(const struct teardown_conn_row *row, enum teardown_con
     case TEARDOWN_CONN_COLUMN_CLOSE_WAIT_HOLDER: return words_text(side_text(conn->close_wait_side), text);
     case TEARDOWN_CONN_COLUMN_REUSE:          return words_text(reuse_text(view), text);
     case TEARDOWN_CONN_COLUMN_CHECKS:
-        checks_text(view->checks, text);
-        return text[0] != '\0';
+        checks_text(view->checks, checks);
+        return words_text(checks, text);
     case TEARDOWN_CONN_COLUMN_FIRST_FIN_FRAME: return frame_text(conn->first_fin_frame, text, number);
     case TEARDOWN_CONN_COLUMN_FIN_ACK_FRAME:  return frame_text(conn->fin_ack_frame, text, number);
     case TEARDOWN_CONN_COLUMN_RST_FRAME:      return frame_text(conn->rst_frame, text, number);
@@ -194,7 +199,8 @@ teardown_conn_column_text(const struct teardown_conn_row *row, enum teardown_con
     case TEARDOWN_CONN_COLUMN_LAST_FRAME:     return frame_text(conn->last_frame, text, number);
     case TEARDOWN_CONN_COLUMN_COUNT:          return false;
     }
-    snprintf(text, TEARDOWN_CONN_TEXT_SIZE, "%.0f", *number);
+    if (text != NULL)
+        snprintf(text, TEARDOWN_CONN_TEXT_SIZE, "%.0f", *number);
     return true;
 }
 
@@ -332,7 +338,9 @@ teardown_conn_fields_draw(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, u
     for (int column = 0; column < TEARDOWN_CONN_COLUMN_COUNT; column++) {
         int hf = hf_conn_column[column];
 
-        if (hf == -1 || !teardown_conn_column_text(&row, (enum teardown_conn_column)column, text, &number))
+        /* Numbers and times go into their items as values: no text. */
+        if (hf == -1 || !teardown_conn_column_text(&row, (enum teardown_conn_column)column,
+                                                   columns[column].kind == TEARDOWN_CONN_TEXT ? text : NULL, &number))
             continue;
         switch (columns[column].kind) {
         case TEARDOWN_CONN_NUMBER:

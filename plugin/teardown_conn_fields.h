@@ -70,13 +70,14 @@ enum teardown_conn_kind teardown_conn_column_kind(enum teardown_conn_column colu
 void teardown_conn_row_at(uint32_t connection, packet_info *pinfo, bool capture_end_known,
                           struct teardown_conn_row *row);
 
-/* A column of a row as text, empty where not known: numbers in decimal,
- * times in seconds with nine decimals, checks by name, separated by
- * spaces.  Returns whether it is known; *number holds a number's or a
- * time's value (times in seconds). */
+/* A column of a row as text (TEARDOWN_CONN_TEXT_SIZE bytes), empty where
+ * not known: numbers in decimal, times in seconds with nine decimals,
+ * checks by name, separated by spaces.  Returns whether it is known;
+ * *number holds a number's or a time's value (times in seconds).  text may
+ * be NULL where only that is wanted. */
 #define TEARDOWN_CONN_TEXT_SIZE 512
 bool teardown_conn_column_text(const struct teardown_conn_row *row, enum teardown_conn_column column,
-                               char text[TEARDOWN_CONN_TEXT_SIZE], double *number);
+                               char *text, double *number);
 
 /* The teardown.conn fields (proto_register time), and drawing them on the
  * frame that stands for connection `connection`. */
