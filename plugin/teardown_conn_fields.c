@@ -19,10 +19,10 @@
 #include "teardown_read.h"
 
 static const struct column {
-    const char *name, *title;
+    const char *name, *field, *title;
     enum teardown_conn_kind kind;
 } columns[] = {
-#define TEARDOWN_CONN_COLUMN_ENTRY(id, name, title, kind) { name, title, TEARDOWN_CONN_##kind },
+#define TEARDOWN_CONN_COLUMN_ENTRY(id, name, title, kind) { name, "teardown.conn." name, title, TEARDOWN_CONN_##kind },
     TEARDOWN_CONN_COLUMNS(TEARDOWN_CONN_COLUMN_ENTRY)
 #undef TEARDOWN_CONN_COLUMN_ENTRY
 };
@@ -275,7 +275,7 @@ teardown_conn_fields_register(int proto)
         for (int column = 0; column < TEARDOWN_CONN_COLUMN_COUNT; column++) {
             if (hf[i].p_id == &hf_conn_column[column]) {
                 hf[i].hfinfo.name = columns[column].title;
-                hf[i].hfinfo.abbrev = g_strdup_printf("teardown.conn.%s", columns[column].name);
+                hf[i].hfinfo.abbrev = columns[column].field;
             }
         }
     }
