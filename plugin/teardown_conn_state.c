@@ -68,9 +68,10 @@ history_scaled(struct teardown_connection *connection, enum history_letter lette
 }
 
 /* Zeek's rules: a packet with two of SYN, FIN and RST is i (FIN and RST) or
- * q, once each; one with one of them writes s or h, f, r, again when its
- * sequence number differs from that of the endpoint's first (Zeek: its
- * latest) such packet; else data writes d and a pure ACK a, once each.  A
+ * q, once each; a SYN writes s (h with ACK) once; a FIN or an RST writes f
+ * or r, again when its sequence number differs from that of the endpoint's
+ * first (Zeek: its latest) such packet; else data writes d and a pure ACK
+ * a, once each.  A
  * segment re-sending payload (not a keep-alive probe) counts for t; a zero
  * window, but with an RST, after the sender's RST or the peer's FIN, for w. */
 void
